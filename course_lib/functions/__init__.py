@@ -1,0 +1,62 @@
+"""Landscapes: value, gradient, Hessian, known minima, plotting domain and default start.
+
+Points carry their coordinates on the first axis, so the same call evaluates one point
+``(d,)`` or a grid ``(d, H, W)``::
+
+    f = rosenbrock
+    f.value(np.array([1.0, 1.0]))        # 0.0
+    X, Y, Z = f.grid(200)                # for contour plots
+"""
+
+from ._base import Landscape, Quadratic, hessian_2d, ill_conditioned_quadratic
+from .classic import (
+    Beale,
+    Booth,
+    GoldsteinPrice,
+    Himmelblau,
+    MonkeySaddle,
+    Quartic1D,
+    Rastrigin,
+    Rosenbrock,
+    Saddle,
+    SixHumpCamel,
+)
+
+rosenbrock = Rosenbrock()
+beale = Beale()
+himmelblau = Himmelblau()
+booth = Booth()
+six_hump_camel = SixHumpCamel()
+saddle = Saddle()
+monkey_saddle = MonkeySaddle()
+rastrigin = Rastrigin()
+goldstein_price = GoldsteinPrice()
+quartic = Quartic1D()
+quadratic = ill_conditioned_quadratic(kappa=10.0, angle=30.0)
+
+#: Every ready-made landscape by name (used by the widgets and the command line).
+LANDSCAPES = {
+    "quadratic": quadratic,
+    **{
+        f.name: f
+        for f in (rosenbrock, beale, himmelblau, booth, six_hump_camel, saddle, monkey_saddle,
+                  rastrigin, goldstein_price, quartic)
+    },
+}
+
+
+def get(name: str) -> Landscape:
+    """The landscape called ``name`` (see ``LANDSCAPES``)."""
+    try:
+        return LANDSCAPES[name]
+    except KeyError:
+        raise ValueError(f"Unknown landscape {name!r}; choose from {sorted(LANDSCAPES)}") from None
+
+
+__all__ = [
+    "Landscape", "Quadratic", "ill_conditioned_quadratic", "hessian_2d", "LANDSCAPES", "get",
+    "Rosenbrock", "Beale", "Himmelblau", "Booth", "SixHumpCamel", "Saddle", "MonkeySaddle",
+    "Rastrigin", "GoldsteinPrice", "Quartic1D", "rosenbrock", "beale", "himmelblau", "booth",
+    "six_hump_camel", "saddle", "monkey_saddle", "rastrigin", "goldstein_price", "quartic",
+    "quadratic",
+]
