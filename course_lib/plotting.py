@@ -1,0 +1,166 @@
+"""Static figures, built on ``matplotlib.figure.Figure`` with the Agg canvas (no pyplot), so
+nothing accumulates in pyplot's figure list and figures are freed with their last reference.
+
+Notebook use: a ``Figure`` displays itself as a PNG in Jupyter when it is the cell's value.
+"""
+
+from __future__ import annotations
+
+import io
+from contextlib import contextmanager
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+#: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
+
+#: Big fonts and thick lines for projectors (``style(talk=True)``).
+TALK_RC = {
+    "font.size": 15, "axes.titlesize": 17, "axes.labelsize": 16, "legend.fontsize": 13,
+    "xtick.labelsize": 13, "ytick.labelsize": 13, "lines.linewidth": 2.8, "lines.markersize": 9,
+}
+BASE_RC = {"font.size": 10, "lines.linewidth": 1.8, "axes.titlesize": 11}
+
+
+@contextmanager
+def style(talk: bool = False):
+    """Matplotlib settings for the course's figures; ``talk=True`` for slides and workshops."""
+    with mpl.rc_context({**BASE_RC, **(TALK_RC if talk else {})}):
+        yield
+
+
+def new_figure(width_px: int = 600, height_px: int = 500, dpi: int = 100) -> Figure:
+    """A Figure with an Agg canvas attached, independent of pyplot."""
+    fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def rgba_to_png(canvas: FigureCanvasAgg, compress_level: int = 1) -> bytes:
+    """The canvas's current pixels as PNG bytes (level 1: fast, a little larger)."""
+    width, height = canvas.get_width_height()
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="PNG", compress_level=compress_level)
+    return out.getvalue()
+
+
+def figure_to_png(fig: Figure, compress_level: int = 6) -> bytes:
+    """Draw ``fig`` and return it as PNG bytes."""
+    fig.canvas.draw()
+    return rgba_to_png(fig.canvas, compress_level)
+
+
+def landscape_levels(fun, Z: np.ndarray):
+    """What to contour: ``log10(f - f_min)`` for landscapes with ``log_contours``, else ``f``."""
+    if fun.log_contours:
+        floor = fun.min_value if fun.min_value is not None else float(np.min(Z))
+        gap = np.maximum(Z - floor, 0.0)
+        return np.log10(gap + 1e-9 * max(float(np.max(gap)), 1.0)), r"$\log_{10}(f - f^\star)$"
+    return Z, r"$f$"
+
+
+def draw_landscape(ax, fun, n: int = 200, levels: int = 30) -> None:
+    """Filled contours of a 2-D landscape with thin level lines and its known minima (stars)."""
+    X, Y, Z = fun.grid(n)
+    values, _ = landscape_levels(fun, Z)
+    ax.contourf(X, Y, values, levels=levels, cmap="Greys_r", alpha=0.45)
+    ax.contour(X, Y, values, levels=levels // 2, colors="0.35", linewidths=0.5, alpha=0.7)
+    if len(fun.minima):
+        ax.plot(fun.minima[:, 0], fun.minima[:, 1], "*", color="gold", markeredgecolor="black",
+                markersize=12, label="minimum")
+    (x_lo, x_hi), (y_lo, y_hi) = fun.domain
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    ax.set_xlabel(r"$\theta_1$")
+    ax.set_ylabel(r"$\theta_2$")
+    ax.set_title(fun.name)
+
+
+def clip_to_view(xs: np.ndarray, fun) -> np.ndarray:
+    """Points clipped to the domain grown by one width on each side: far-away points of a
+    diverging run keep their direction on screen without huge coordinates."""
+    lows, highs = np.array(fun.domain).T
+    width = highs - lows
+    return np.clip(xs, lows - width, highs + width)
+
+
+def plot_trajectories(fun, trajectories: dict, talk: bool = False, size=(900, 420)) -> Figure:
+    """Contour plot with each trajectory, and the loss curves beside it."""
+    with style(talk):
+        fig = new_figure(*size)
+        ax, ax_loss = fig.subplots(1, 2, width_ratios=(1.1, 1))
+        draw_landscape(ax, fun)
+        for color, (name, traj) in zip(COLORS, trajectories.items(), strict=False):
+            xs = clip_to_view(traj.xs, fun)
+            ax.plot(xs[:, 0], xs[:, 1], ".-", color=color, markersize=3, label=name)
+            if traj.diverged:
+                ax.plot(*xs[-1], "X", color="red", markersize=12)
+        plot_losses(ax_loss, fun, trajectories)
+        ax.legend(loc="upper left", fontsize="small")
+    return fig
+
+
+def loss_gap(fun, losses: np.ndarray) -> np.ndarray:
+    """``f - f_min`` when the minimum is known (plotted on a log scale), else ``f``."""
+    return losses - fun.min_value if fun.min_value is not None else losses
+
+
+def plot_losses(ax, fun, trajectories: dict) -> None:
+    """Loss against step for each trajectory; ``f - f*`` on a log scale when ``f*`` is known."""
+    for color, (name, traj) in zip(COLORS, trajectories.items(), strict=False):
+        label = f"{name} (diverged at step {traj.diverged_at})" if traj.diverged else name
+        ax.plot(np.arange(len(traj.losses)), loss_gap(fun, traj.losses), color=color, label=label)
+    if fun.min_value is not None:
+        ax.set_yscale("log")
+        ax.set_ylabel(r"$f(\theta_t) - f^\star$")
+    else:
+        ax.set_ylabel(r"$f(\theta_t)$")
+    ax.set_xlabel("step $t$")
+    ax.legend(fontsize="small")
+
+
+def plot_schedule(schedule, steps: int = 100, ax=None, talk: bool = False):
+    """``lr(t)`` for ``t = 0 .. steps - 1``; returns the Figure (a new one unless ``ax`` is given)."""
+    with style(talk):
+        fig = None
+        if ax is None:
+            fig = new_figure(600, 300)
+            ax = fig.subplots()
+        t = np.arange(steps)
+        ax.plot(t, schedule.values(steps), color=COLORS[0])
+        ax.set_xlabel("completed steps $t$")
+        ax.set_ylabel(r"$\eta_t$")
+        ax.set_title(repr(schedule), fontsize="small")
+    return fig if fig is not None else ax.figure
+
+
+def animate(fun, optimizers=("sgd", "momentum", "adam"), out="race.gif", x0=None, steps: int = 200,
+            frames: int = 60, fps: int = 15, talk: bool = True, size=(800, 640)):
+    """Export an optimizer race as an animated GIF (for slides) and return its path.
+
+    ``fun``: a landscape or its name; ``optimizers``: preset names, Optimizer objects, or a
+    dict name -> Optimizer (as for :func:`course_lib.widgets.explore`). ``frames`` pictures,
+    evenly spaced over ``steps`` steps, play at ``fps`` frames per second; the last is held.
+    """
+    from pathlib import Path
+
+    from . import functions
+    from .scene import RaceScene
+    from .widgets import _as_named_optimizers
+
+    if frames < 2 or fps < 1:
+        raise ValueError(f"Invalid frames/fps: frames={frames} (>= 2), fps={fps} (>= 1)")
+    fun = functions.get(fun) if isinstance(fun, str) else fun
+    scene = RaceScene(fun, _as_named_optimizers(fun, optimizers), x0, steps, size, talk)
+    ks = np.unique(np.linspace(0, steps, frames).round().astype(int))
+    pictures = [Image.fromarray(scene.rgb(int(k))).convert("P", palette=Image.Palette.ADAPTIVE) for k in ks]
+    durations = [round(1000 / fps)] * (len(pictures) - 1) + [2000]
+    out = Path(out)
+    pictures[0].save(out, save_all=True, append_images=pictures[1:], duration=durations, loop=0)
+    scene.fig.clear()
+    return out

@@ -1,0 +1,178 @@
+"""The race scene behind the explorers and the GIF export: a landscape, one trajectory per
+optimizer, and a loss panel, rendered frame by frame with blitting.
+
+Drawing the filled contours takes tens of milliseconds, so it happens once: the static
+background (contours, axes, ticks) is cached as pixels, and a frame only restores those pixels
+and draws the few moving artists on top. Trajectories are recomputed only when an optimizer or
+the start point changes, never when the step changes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import optim
+from .plotting import COLORS, clip_to_view, draw_landscape, loss_gap, new_figure, rgba_to_png, style
+
+LOSS_DECADES = 10  # the log-scale loss panel spans this many powers of ten below f(x0) - f*
+
+
+class RaceScene:
+    """Optimizers racing on a 2-D landscape; ``png(k)`` renders the picture after ``k`` steps."""
+
+    def __init__(self, fun, optimizers: dict, x0=None, steps: int = 200, size=(600, 500), talk=False):
+        if fun.dim != 2:
+            raise ValueError(f"the race scene needs a 2-D landscape; {fun.name} has dim={fun.dim}")
+        if not optimizers:
+            raise ValueError("optimizers must name at least one optimizer")
+        self.fun, self.steps, self.talk = fun, int(steps), talk
+        self.optimizers = dict(optimizers)
+        self.x0 = np.array(fun.start if x0 is None else x0, dtype=float)
+        self.trajectories = {name: self._run(opt) for name, opt in self.optimizers.items()}
+        with style(talk):
+            self.fig = new_figure(*size)
+            self.ax, self.ax_loss = self.fig.subplots(2, 1, height_ratios=(3, 1.15))
+            draw_landscape(self.ax, fun)
+            self._make_artists()
+            self._draw_background()
+
+    # --- trajectories ---------------------------------------------------------------------
+    def _run(self, opt) -> optim.Trajectory:
+        return optim.minimize(opt, self.fun, self.x0, self.steps)
+
+    def set_optimizer(self, name: str, opt) -> None:
+        """Replace one optimizer (e.g. after a slider moved) and recompute only its trajectory."""
+        self.optimizers[name] = opt
+        self.trajectories[name] = self._run(opt)
+        self._draw_curves()
+
+    def set_start(self, x0) -> None:
+        """Start every optimizer from ``x0``; the loss panel's range follows the new start."""
+        self.x0 = np.array(x0, dtype=float)
+        self.trajectories = {name: self._run(opt) for name, opt in self.optimizers.items()}
+        self.start_marker.set_data([self.x0[0]], [self.x0[1]])
+        self._draw_background()
+
+    # --- drawing --------------------------------------------------------------------------
+    def _make_artists(self) -> None:
+        ax, ax_loss = self.ax, self.ax_loss
+        self.start_marker, = ax.plot([self.x0[0]], [self.x0[1]], "o", color="white",
+                                     markeredgecolor="black", zorder=4)
+        self.paths, self.heads, self.loss_lines, self.loss_heads, self.crosses = {}, {}, {}, {}, {}
+        for color, name in zip(COLORS, self.optimizers, strict=False):
+            self.paths[name], = ax.plot([], [], "-", color=color, animated=True, zorder=5)
+            self.heads[name], = ax.plot([], [], "o", color=color, markeredgecolor="white",
+                                        animated=True, zorder=6)
+            self.crosses[name], = ax.plot([], [], "X", color="red", markeredgecolor="white",
+                                          markersize=13, animated=True, zorder=7)
+            self.loss_lines[name], = ax_loss.plot([], [], color=color, animated=True)
+            self.loss_heads[name], = ax_loss.plot([], [], "o", color=color, animated=True, markersize=4)
+        self.step_line = ax_loss.axvline(0, color="0.4", linewidth=1, animated=True)
+        self._make_legend()
+        ax_loss.set_xlim(0, self.steps)
+        ax_loss.set_xlabel("step $t$")
+        if self.fun.min_value is not None:
+            ax_loss.set_yscale("log")
+            ax_loss.set_ylabel(r"$f - f^\star$")
+        else:
+            ax_loss.set_ylabel(r"$f$")
+
+    def _make_legend(self) -> None:
+        """Static, coloured names (part of the cached background) and animated loss readouts.
+
+        Text is the costliest artist to draw, so only the short numbers change per frame.
+        """
+        width = max(len(name) for name in self.optimizers)
+        fontsize = self.ax.xaxis.label.get_fontsize() * 0.8
+        self.readouts = {}
+        for i, (color, name) in enumerate(zip(COLORS, self.optimizers, strict=False)):
+            xy = (0.02, 0.97)
+            offset = (4, -4 - 1.35 * fontsize * i)
+            common = {"xy": xy, "xycoords": "axes fraction", "textcoords": "offset points", "va": "top",
+                      "family": "monospace", "fontsize": fontsize, "zorder": 8}
+            # the name's white box is padded to hold the readout too, so it stays in the background
+            label = name.ljust(width + 1 + len("diverged at step 10000"))
+            self.ax.annotate(label, xytext=offset, color=color, fontweight="bold", **common,
+                             bbox={"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none",
+                                   "alpha": 0.8})
+            self.readouts[name] = self.ax.annotate(
+                "", xytext=(offset[0] + 0.6 * fontsize * (width + 1), offset[1]), animated=True, **common
+            )
+
+    def _loss_limits(self) -> tuple[float, float]:
+        if self.fun.min_value is not None:
+            top = 10 * max(float(self.fun.value(self.x0) - self.fun.min_value), 1e-12)
+            return top * 10.0**-LOSS_DECADES, top
+        losses = np.concatenate([t.losses for t in self.trajectories.values()] + [[self.fun.value(self.x0)]])
+        low, high = float(np.min(losses)), float(np.max(losses))
+        margin = 0.1 * max(high - low, 1e-9)
+        return low - margin, high + margin
+
+    def _draw_background(self) -> None:
+        """Cache the static picture: contours, axes, ticks, legend names (tens of ms)."""
+        self.ax_loss.set_ylim(*self._loss_limits())
+        with style(self.talk):
+            self.fig.canvas.draw()
+        self.background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._draw_curves()
+
+    def _draw_curves(self) -> None:
+        """Cache the static picture plus the full loss curves, which change only with the
+        optimizers or the start (a few ms); frames are drawn on top of this."""
+        canvas = self.fig.canvas
+        canvas.restore_region(self.background)
+        for name, traj in self.trajectories.items():
+            losses = self._displayed_loss(traj.losses)
+            self.loss_lines[name].set_data(np.arange(len(losses)), losses)
+            self.ax_loss.draw_artist(self.loss_lines[name])
+        self.curves_background = canvas.copy_from_bbox(self.fig.bbox)
+
+    def _displayed_loss(self, losses: np.ndarray) -> np.ndarray:
+        low, high = self.ax_loss.get_ylim()
+        return np.clip(loss_gap(self.fun, losses), low, high)
+
+    def readout(self, name: str, k: int) -> str:
+        """What the legend says of optimizer ``name`` after ``k`` steps."""
+        traj = self.trajectories[name]
+        if traj.diverged and k >= traj.diverged_at:
+            return f"diverged at step {traj.diverged_at}"
+        return f"f = {traj.losses[min(k, len(traj.losses) - 1)]:.3e}" if len(traj.losses) else ""
+
+    def legend_text(self, k: int) -> str:
+        """The whole legend after ``k`` steps, one line per optimizer."""
+        return "\n".join(f"{name}: {self.readout(name, k)}" for name in self.trajectories)
+
+    def render(self, k: int) -> None:
+        """Draw the frame after ``k`` steps onto the canvas (restore background + moving artists)."""
+        k = int(np.clip(k, 0, self.steps))
+        canvas = self.fig.canvas
+        canvas.restore_region(self.curves_background)
+        for name, traj in self.trajectories.items():
+            shown = clip_to_view(traj.xs[: k + 1], self.fun)
+            self.paths[name].set_data(shown[:, 0], shown[:, 1])
+            last = shown[-1:] if len(shown) else shown
+            self.heads[name].set_data(last[:, 0], last[:, 1])
+            diverged = traj.diverged and k >= traj.diverged_at
+            cross = np.clip(last, *np.array(self.fun.domain).T) if diverged else last[:0]
+            self.crosses[name].set_data(cross[:, 0], cross[:, 1])
+            shown_steps = min(k, len(traj.losses) - 1)
+            head = self._displayed_loss(traj.losses[shown_steps : shown_steps + 1])
+            self.loss_heads[name].set_data([shown_steps] if len(head) else [], head)
+            for artist in (self.paths[name], self.heads[name], self.crosses[name]):
+                self.ax.draw_artist(artist)
+            self.ax_loss.draw_artist(self.loss_heads[name])
+        self.step_line.set_xdata([k, k])
+        self.ax_loss.draw_artist(self.step_line)
+        for name, text in self.readouts.items():
+            text.set_text(self.readout(name, k))
+            self.ax.draw_artist(text)
+
+    def png(self, k: int, compress_level: int = 1) -> bytes:
+        """The frame after ``k`` steps as PNG bytes."""
+        self.render(k)
+        return rgba_to_png(self.fig.canvas, compress_level)
+
+    def rgb(self, k: int) -> np.ndarray:
+        """The frame after ``k`` steps as an ``(H, W, 3)`` uint8 array."""
+        self.render(k)
+        return np.asarray(self.fig.canvas.buffer_rgba())[:, :, :3].copy()
