@@ -1,0 +1,217 @@
+"""Interactive explorers: sliders and a Play button over the race scene.
+
+The picture is an ``ipywidgets.Image`` fed with PNG frames from :class:`~course_lib.scene.RaceScene`
+(cached background + blitted moving artists), so moving the step slider costs one blit and one
+PNG encoding, and moving a hyperparameter slider recomputes one trajectory. Displaying an
+explorer also stores a PNG of the current frame, so a saved notebook shows a picture where no
+kernel runs (GitHub, nbviewer, HTML export).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import weakref
+
+import ipywidgets as W
+
+from . import functions, presets
+from .scene import RaceScene
+
+# hyperparameter -> (slider kind, low, high); lr gets a log slider around its value
+SLIDER_RANGES = {
+    "momentum": (0.0, 0.99), "dampening": (0.0, 0.99), "alpha": (0.5, 0.999), "rho": (0.5, 0.999),
+    "weight_decay": (0.0, 0.5), "lr_decay": (0.0, 0.5), "momentum_decay": (0.0, 0.05), "damping": (0.0, 10.0),
+}
+CHECKBOXES = ("nesterov", "amsgrad", "centered")
+_LIVE = weakref.WeakValueDictionary()  # cell id -> explorer shown from that cell
+
+
+def _current_cell_id():
+    """JupyterLab sends the cell's id with each execution; None elsewhere."""
+    try:
+        from IPython import get_ipython
+
+        return get_ipython().parent_header.get("metadata", {}).get("cellId")
+    except Exception:  # not in IPython, or no parent header
+        return None
+
+
+def _lr_slider(lr: float, description: str) -> W.FloatLogSlider:
+    exponent = math.log10(lr) if lr > 0 else -3.0
+    return W.FloatLogSlider(value=lr if lr > 0 else 1e-3, base=10, min=math.floor(exponent) - 3,
+                            max=math.ceil(exponent) + 1, step=0.05, description=description,
+                            readout_format=".2e", continuous_update=True)
+
+
+def hyperparameter_controls(opt) -> dict:
+    """A widget per tunable hyperparameter of ``opt``: log slider for lr, sliders, checkboxes."""
+    controls = {}
+    for name, value in opt.hyperparameters.items():
+        if name == "lr" and not callable(value):
+            controls["lr"] = _lr_slider(value, "lr")
+        elif name == "betas":
+            controls["beta1"] = W.FloatSlider(value=value[0], min=0.0, max=0.999, step=0.001, description="beta1")
+            controls["beta2"] = W.FloatSlider(value=value[1], min=0.5, max=0.9999, step=0.0001,
+                                              description="beta2", readout_format=".4f")
+        elif name in SLIDER_RANGES:
+            low, high = SLIDER_RANGES[name]
+            controls[name] = W.FloatSlider(value=value, min=low, max=high, step=(high - low) / 200,
+                                           description=name, readout_format=".3f")
+        elif name in CHECKBOXES:
+            controls[name] = W.Checkbox(value=value, description=name, indent=False)
+    return controls
+
+
+def _hyperparameters_from(controls: dict) -> dict:
+    values = {name: widget.value for name, widget in controls.items()}
+    if "beta1" in values:
+        values["betas"] = (values.pop("beta1"), values.pop("beta2"))
+    return values
+
+
+def _as_named_optimizers(fun, optimizers) -> dict:
+    """Accept a dict name -> Optimizer, a list of Optimizers, or preset names (``"adam"``)."""
+    if isinstance(optimizers, dict):
+        items = optimizers.items()
+    else:
+        items = [(o, o) if isinstance(o, str) else (type(o).__name__, o) for o in optimizers]
+    named = {}
+    for name, opt in items:
+        named[name if name not in named else f"{name}#{len(named)}"] = (
+            presets.preset(opt, fun) if isinstance(opt, str) else opt
+        )
+    return named
+
+
+class PictureWidget:
+    """Base of the explorers: a picture (``self.image``) inside ``self.widget``.
+
+    Subclasses set ``self.widget`` and ``self.image`` and define :meth:`png`. Displaying one
+    shows the live widget where a widget manager runs and carries a PNG of the current frame
+    for everywhere else; re-running the cell that made it closes the previous one.
+    """
+
+    name = "picture"
+
+    def _register(self) -> None:
+        cell = _current_cell_id()
+        if cell is not None:  # re-running a cell replaces its explorer: free the old one
+            old = _LIVE.get(cell)
+            if old is not None and old is not self:
+                old.close()
+            _LIVE[cell] = self
+
+    def png(self, compress_level: int = 1) -> bytes:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+        bundle["image/png"] = base64.b64encode(self.png(compress_level=6)).decode()
+        bundle["text/plain"] = self.name  # stable text: nbval compares text/plain
+        return bundle
+
+    def close(self) -> None:
+        """Close every widget and free the figure (also done when its cell is re-run)."""
+        _close_tree(self.widget)
+        for link in getattr(self, "_links", ()):
+            link.close()
+        self.figure.clear()
+
+
+class Explorer(PictureWidget):
+    """A landscape with one trajectory per optimizer, a step slider with Play, start sliders,
+    hyperparameter sliders per optimizer, the loss panel, and a legend with current losses."""
+
+    def __init__(self, fun, optimizers, x0=None, steps=200, size=(600, 500), controls=True, talk=False):
+        fun = functions.get(fun) if isinstance(fun, str) else fun
+        self.scene = RaceScene(fun, _as_named_optimizers(fun, optimizers), x0, steps, size, talk)
+        self.fun, self.steps = fun, steps
+        self.image = W.Image(format="png", value=self.scene.png(steps))
+        self.step = W.IntSlider(value=steps, min=0, max=steps, description="step", continuous_update=True)
+        self.play = W.Play(value=steps, min=0, max=steps, interval=60, description="Play")
+        self._links = [W.jslink((self.play, "value"), (self.step, "value"))]
+        self.status = W.HTML("")
+        self.step.observe(self._on_step, names="value")
+        self.controls = {}
+        boxes = [W.HBox([self.play, self.step]), self._start_controls()]
+        if controls:
+            for name, opt in self.scene.optimizers.items():
+                self.controls[name] = hyperparameter_controls(opt)
+                for widget in self.controls[name].values():
+                    widget.observe(self._on_hyperparameter(name), names="value")
+                boxes.append(W.VBox([W.HTML(f"<b>{name}</b>"), *self.controls[name].values()]))
+        boxes.append(self.status)
+        self.widget = W.HBox([self.image, W.VBox(boxes)])
+        self.figure = self.scene.fig
+        self.name = f"Explorer({fun.name}: {', '.join(self.scene.optimizers)})"
+        self._register()
+
+    def _start_controls(self) -> W.HBox:
+        (x_lo, x_hi), (y_lo, y_hi) = self.fun.domain
+        x0 = self.scene.x0
+        self.start = [
+            W.FloatSlider(value=x0[0], min=x_lo, max=x_hi, step=(x_hi - x_lo) / 200, description="start x",
+                          continuous_update=False),
+            W.FloatSlider(value=x0[1], min=y_lo, max=y_hi, step=(y_hi - y_lo) / 200, description="start y",
+                          continuous_update=False),
+        ]
+        for slider in self.start:
+            slider.observe(self._on_start, names="value")
+        return W.VBox(self.start)
+
+    # --- events ---------------------------------------------------------------------------
+    def _redraw(self) -> None:
+        self.image.value = self.scene.png(self.step.value)
+
+    def _on_step(self, change) -> None:
+        self._redraw()
+
+    def _on_start(self, change) -> None:
+        self.scene.set_start([s.value for s in self.start])
+        self._redraw()
+
+    def _on_hyperparameter(self, name):
+        def handler(change):
+            try:
+                opt = self.scene.optimizers[name].replace(**_hyperparameters_from(self.controls[name]))
+            except ValueError as error:  # e.g. Nesterov with zero momentum: say so, keep the old run
+                self.status.value = f"<span style='color:#D55E00'>{name}: {error}</span>"
+                return
+            self.status.value = ""
+            self.scene.set_optimizer(name, opt)
+            self._redraw()
+
+        return handler
+
+    @property
+    def trajectories(self) -> dict:
+        return self.scene.trajectories
+
+    def png(self, compress_level: int = 1) -> bytes:
+        """The current frame as PNG bytes."""
+        return self.scene.png(self.step.value, compress_level)
+
+
+def _close_tree(widget) -> None:
+    """Close a widget, its children, and their layout and style widgets."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if isinstance(part, W.Widget):
+            part.close()
+    widget.close()
+
+
+def explore(fun, optimizers=("sgd", "momentum", "adam"), x0=None, steps=200, **kwargs) -> Explorer:
+    """Explore optimizers on a 2-D landscape (a landscape or its name) with sliders and Play.
+
+    ``optimizers``: preset names (``"adam"``), Optimizer objects, or a dict name -> Optimizer.
+    """
+    return Explorer(fun, optimizers, x0=x0, steps=steps, **kwargs)
+
+
+def race(fun, optimizers=("sgd", "momentum", "nesterov", "rmsprop", "adam"), x0=None, steps=200, **kwargs):
+    """Several optimizers on one landscape, driven only by the step slider and Play."""
+    return Explorer(fun, optimizers, x0=x0, steps=steps, controls=False, **kwargs)
