@@ -1,0 +1,65 @@
+"""Small generated data sets and the minibatch iterator, all seeded."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Regression(NamedTuple):
+    X: np.ndarray  # (n, d) inputs
+    y: np.ndarray  # (n,) targets
+    w_true: np.ndarray  # (d,) the weights that generated y
+    noise: float
+
+
+def linear_regression_data(n: int = 1000, w_true=(2.0, -1.0), noise: float = 0.5, seed: int = 0) -> Regression:
+    r"""Inputs :math:`x_i \sim \mathcal N(0, I)` and targets :math:`y_i = w^\top x_i + \sigma\varepsilon_i`."""
+    if n < 1:
+        raise ValueError(f"Invalid n value: {n} (>= 1)")
+    rng = np.random.default_rng(seed)
+    w_true = np.asarray(w_true, dtype=float)
+    X = rng.normal(size=(n, len(w_true)))
+    y = X @ w_true + noise * rng.normal(size=n)
+    return Regression(X, y, w_true, noise)
+
+
+class LeastSquares:
+    r"""Mean squared error :math:`L(w) = \frac{1}{2n}\lVert Xw - y\rVert^2` and its gradient
+    :math:`\nabla L(w) = \frac1n X^\top (Xw - y)` on all samples or on a minibatch ``idx``."""
+
+    def __init__(self, X, y):
+        self.X, self.y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+
+    def value(self, w, idx=slice(None)):
+        residual = self.X[idx] @ w - self.y[idx]
+        return 0.5 * float(np.mean(residual**2))
+
+    def grad(self, w, idx=slice(None)):
+        X = self.X[idx]
+        return X.T @ (X @ w - self.y[idx]) / len(X)
+
+    def value_and_grad(self, w):
+        return self.value(w), self.grad(w)
+
+    def minimizer(self) -> np.ndarray:
+        """The least-squares solution (normal equations)."""
+        return np.linalg.lstsq(self.X, self.y, rcond=None)[0]
+
+
+def minibatches(n: int, batch_size: int, rng: np.random.Generator, drop_last: bool = False):
+    """Index arrays for one epoch: a fresh random permutation of ``range(n)`` cut into batches.
+
+    Every sample appears exactly once per epoch; the last batch is smaller when ``batch_size``
+    does not divide ``n`` (or dropped with ``drop_last``).
+
+    >>> [b.tolist() for b in minibatches(5, 2, np.random.default_rng(0))]
+    [[2, 4], [3, 0], [1]]
+    """
+    if not 1 <= batch_size:
+        raise ValueError(f"Invalid batch_size value: {batch_size} (>= 1)")
+    order = rng.permutation(n)
+    stop = n - n % batch_size if drop_last else n
+    for start in range(0, stop, batch_size):
+        yield order[start : start + batch_size]
