@@ -37,11 +37,14 @@ def _current_cell_id():
         return None
 
 
+STYLE = {"description_width": "100px"}
+
+
 def _lr_slider(lr: float, description: str) -> W.FloatLogSlider:
     exponent = math.log10(lr) if lr > 0 else -3.0
     return W.FloatLogSlider(value=lr if lr > 0 else 1e-3, base=10, min=math.floor(exponent) - 3,
                             max=math.ceil(exponent) + 1, step=0.05, description=description,
-                            readout_format=".2e", continuous_update=True)
+                            readout_format=".2e", continuous_update=True, style=STYLE)
 
 
 def hyperparameter_controls(opt) -> dict:
@@ -51,13 +54,14 @@ def hyperparameter_controls(opt) -> dict:
         if name == "lr" and not callable(value):
             controls["lr"] = _lr_slider(value, "lr")
         elif name == "betas":
-            controls["beta1"] = W.FloatSlider(value=value[0], min=0.0, max=0.999, step=0.001, description="beta1")
+            controls["beta1"] = W.FloatSlider(value=value[0], min=0.0, max=0.999, step=0.001, description="beta1",
+                                              style=STYLE)
             controls["beta2"] = W.FloatSlider(value=value[1], min=0.5, max=0.9999, step=0.0001,
-                                              description="beta2", readout_format=".4f")
+                                              description="beta2", readout_format=".4f", style=STYLE)
         elif name in SLIDER_RANGES:
             low, high = SLIDER_RANGES[name]
             controls[name] = W.FloatSlider(value=value, min=low, max=high, step=(high - low) / 200,
-                                           description=name, readout_format=".3f")
+                                           description=name, readout_format=".3f", style=STYLE)
         elif name in CHECKBOXES:
             controls[name] = W.Checkbox(value=value, description=name, indent=False)
     return controls
@@ -129,7 +133,8 @@ class Explorer(PictureWidget):
         self.scene = RaceScene(fun, _as_named_optimizers(fun, optimizers), x0, steps, size, talk)
         self.fun, self.steps = fun, steps
         self.image = W.Image(format="png", value=self.scene.png(steps))
-        self.step = W.IntSlider(value=steps, min=0, max=steps, description="step", continuous_update=True)
+        self.step = W.IntSlider(value=steps, min=0, max=steps, description="step", continuous_update=True,
+                                style=STYLE)
         self.play = W.Play(value=steps, min=0, max=steps, interval=60, description="Play")
         self._links = [W.jslink((self.play, "value"), (self.step, "value"))]
         self.status = W.HTML("")
@@ -141,7 +146,9 @@ class Explorer(PictureWidget):
                 self.controls[name] = hyperparameter_controls(opt)
                 for widget in self.controls[name].values():
                     widget.observe(self._on_hyperparameter(name), names="value")
-                boxes.append(W.VBox([W.HTML(f"<b>{name}</b>"), *self.controls[name].values()]))
+            tabs = W.Tab([W.VBox(list(c.values())) for c in self.controls.values()])
+            tabs.titles = list(self.controls)
+            boxes.append(tabs)
         boxes.append(self.status)
         self.widget = W.HBox([self.image, W.VBox(boxes)])
         self.figure = self.scene.fig
@@ -153,9 +160,9 @@ class Explorer(PictureWidget):
         x0 = self.scene.x0
         self.start = [
             W.FloatSlider(value=x0[0], min=x_lo, max=x_hi, step=(x_hi - x_lo) / 200, description="start x",
-                          continuous_update=False),
+                          continuous_update=False, style=STYLE),
             W.FloatSlider(value=x0[1], min=y_lo, max=y_hi, step=(y_hi - y_lo) / 200, description="start y",
-                          continuous_update=False),
+                          continuous_update=False, style=STYLE),
         ]
         for slider in self.start:
             slider.observe(self._on_start, names="value")
