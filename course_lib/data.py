@@ -63,3 +63,23 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator, drop_last: bo
     stop = n - n % batch_size if drop_last else n
     for start in range(0, stop, batch_size):
         yield order[start : start + batch_size]
+
+
+def minibatch_run(opt, loss: LeastSquares, w0, batch_size: int, epochs: int, seed: int = 0):
+    """Train with minibatches: each step uses the gradient of one minibatch only.
+
+    Returns ``(ws, losses)``: the weights after each step (``ws[0] = w0``) and the *full*
+    training loss at each of them (what we want to minimise, measured on all samples).
+    ``batch_size = n`` is full-batch gradient descent; ``batch_size = 1`` is "pure" SGD.
+    """
+    rng = np.random.default_rng(seed)
+    w = np.asarray(w0, dtype=float)
+    state = opt.init(w)
+    ws = [w]
+    for _ in range(epochs):
+        for batch in minibatches(len(loss.y), batch_size, rng):
+            w, state = opt.update(w, loss.grad(w, batch), state)
+            ws.append(w)
+    ws = np.array(ws)
+    residuals = loss.X @ ws.T - loss.y[:, None]
+    return ws, 0.5 * np.mean(residuals**2, axis=0)

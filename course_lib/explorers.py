@@ -228,6 +228,51 @@ class ScheduleExplorer(FigureExplorer):
         self.ax.set_ylim(bottom=0)
 
 
+class MinibatchExplorer(FigureExplorer):
+    """Minibatch SGD on least squares in two weights: the path over the full loss's contours
+    for a chosen batch size, learning rate and number of epochs."""
+
+    def __init__(self, regression=None, lr=0.05, batch_size=10, epochs=3, **kwargs):
+        from .data import LeastSquares, linear_regression_data
+
+        self.regression = linear_regression_data() if regression is None else regression
+        self.loss = LeastSquares(self.regression.X, self.regression.y)
+        n = len(self.regression.y)
+        sizes = sorted({1, 2, 5, 10, 20, 50, 100, 200, 500, n} & set(range(1, n + 1)))
+        self.batch_size = W.SelectionSlider(options=sizes, value=batch_size, description="batch size")
+        self.lr = _lr_slider(lr, "lr")
+        self.epochs = W.IntSlider(value=epochs, min=1, max=20, description="epochs")
+        self.seed = W.IntSlider(value=0, min=0, max=9, description="seed")
+        self.name = "MinibatchExplorer"
+        watched = [self.batch_size, self.lr, self.epochs, self.seed]
+        super().__init__(watched, watched, **kwargs)
+
+    def draw(self) -> None:
+        from .data import minibatch_run
+
+        w_star = self.loss.minimizer()
+        landscape = functions.Quadratic(self.loss.X.T @ self.loss.X / len(self.loss.y), center=w_star,
+                                        domain=((w_star[0] - 3, w_star[0] + 3), (w_star[1] - 3, w_star[1] + 3)))
+        draw_landscape(self.ax, landscape, n=100)
+        ws, losses = minibatch_run(optim.SGD(lr=self.lr.value), self.loss, w_star - np.array([2.5, -2.0]),
+                                   self.batch_size.value, self.epochs.value, self.seed.value)
+        finite = np.all(np.isfinite(ws), axis=1)
+        shown = np.clip(ws[finite], w_star - 3, w_star + 3)
+        self.ax.plot(shown[:, 0], shown[:, 1], "-", color=COLORS[0], linewidth=1, alpha=0.8)
+        self.ax.plot(*shown[-1], "o", color=COLORS[1])
+        excess = losses - self.loss.value(w_star)
+        growing = not np.isfinite(excess[-1]) or excess[-1] > excess[0]
+        self.ax.set_title("diverging: lower the learning rate" if growing
+                          else f"{len(ws) - 1} steps, final L - L* = {excess[-1]:.2e}", fontsize="medium")
+        self.ax.set_xlabel("$w_1$")
+        self.ax.set_ylabel("$w_2$")
+
+
+def minibatch_explorer(regression=None, lr=0.05, batch_size=10, epochs=3, **kwargs) -> MinibatchExplorer:
+    """Minibatch SGD on a 2-weight linear regression: batch size, lr, epochs and seed."""
+    return MinibatchExplorer(regression, lr, batch_size, epochs, **kwargs)
+
+
 def tangent_explorer(fun=None, x0=None, lr=0.05, steps=30, **kwargs) -> TangentExplorer:
     """Gradient descent in 1-D: tangent line and step on the curve (default: the quartic)."""
     return TangentExplorer(fun, x0, lr, steps, **kwargs)
@@ -243,5 +288,6 @@ def schedule_explorer(schedule="WarmupCosine", lr=0.1, steps=100, **kwargs) -> S
     return ScheduleExplorer(schedule, lr, steps, **kwargs)
 
 
-__all__ = ["tangent_explorer", "quadratic_explorer", "schedule_explorer", "TangentExplorer",
+__all__ = ["tangent_explorer", "quadratic_explorer", "schedule_explorer", "minibatch_explorer", "TangentExplorer",
+           "MinibatchExplorer",
            "QuadraticExplorer", "ScheduleExplorer", "SCHEDULE_PARAMETERS"]

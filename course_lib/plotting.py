@@ -164,3 +164,22 @@ def animate(fun, optimizers=("sgd", "momentum", "adam"), out="race.gif", x0=None
     pictures[0].save(out, save_all=True, append_images=pictures[1:], duration=durations, loop=0)
     scene.fig.clear()
     return out
+
+
+def plot_curves(curves: dict, xlabel: str = "step $t$", ylabel: str = "loss", logy: bool = True,
+                title: str = "", size=(700, 380), talk: bool = False, x=None) -> Figure:
+    """One line per named curve (e.g. losses of several runs); ``x`` defaults to 0, 1, 2, ..."""
+    with style(talk):
+        fig = new_figure(*size)
+        ax = fig.subplots()
+        for color, (name, values) in zip(COLORS, curves.items(), strict=False):
+            values = np.asarray(values)
+            ax.plot(np.arange(len(values)) if x is None else x[: len(values)], values, color=color, label=name)
+        if logy:
+            ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        if title:
+            ax.set_title(title)
+        ax.legend(fontsize="small")
+    return fig
