@@ -76,10 +76,11 @@ def minibatch_run(opt, loss: LeastSquares, w0, batch_size: int, epochs: int, see
     w = np.asarray(w0, dtype=float)
     state = opt.init(w)
     ws = [w]
-    for _ in range(epochs):
-        for batch in minibatches(len(loss.y), batch_size, rng):
-            w, state = opt.update(w, loss.grad(w, batch), state)
-            ws.append(w)
-    ws = np.array(ws)
-    residuals = loss.X @ ws.T - loss.y[:, None]
-    return ws, 0.5 * np.mean(residuals**2, axis=0)
+    with np.errstate(all="ignore"):  # a diverging run shows up as inf/nan losses, without warnings
+        for _ in range(epochs):
+            for batch in minibatches(len(loss.y), batch_size, rng):
+                w, state = opt.update(w, loss.grad(w, batch), state)
+                ws.append(w)
+        ws = np.array(ws)
+        residuals = loss.X @ ws.T - loss.y[:, None]
+        return ws, 0.5 * np.mean(residuals**2, axis=0)
