@@ -291,3 +291,15 @@ def test_any_shape_keeps_shape_and_stays_finite(data, info, lr, weight_decay):
         x_new, state = opt.update(x, g, state)
         assert np.shape(x_new) == shape and np.all(np.isfinite(x_new))
         x = x_new
+
+
+def test_backtracking_armijo_accepts_the_first_sufficient_decrease():
+    f = functions.Quadratic(np.eye(2))
+    x, d = np.array([1.0, 0.0]), np.array([-4.0, 0.0])
+    # f(x + t d) = 0.5 (1 - 4t)^2 <= 0.5 - 4 c1 t first holds at t = 1/4 (trials 1, 1/2, 1/4)
+    assert optim.backtracking_armijo(f, x, d) == (0.25, 3)
+    assert optim.backtracking_armijo(f, x, d, t0=0.25) == (0.25, 1)
+    with pytest.raises(ValueError, match="not a descent direction"):
+        optim.backtracking_armijo(f, x, -d)
+    with pytest.raises(ValueError, match="Invalid Armijo parameters"):
+        optim.backtracking_armijo(f, x, d, shrink=1.5)

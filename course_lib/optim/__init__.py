@@ -14,7 +14,7 @@ from .adagrad import Adagrad, AdagradState
 from .adam import Adam, AdamState, AdamW
 from .adamax import Adamax, AdamaxState
 from .lbfgs import LBFGS, LBFGSState, two_loop_direction
-from .line_search import cubic_interpolate, strong_wolfe
+from .line_search import backtracking_armijo, cubic_interpolate, strong_wolfe
 from .minimize import Trajectory, as_objective, minimize
 from .nadam import NAdam, NAdamState
 from .newton import Newton, NewtonState
@@ -31,7 +31,7 @@ OPTIMIZERS = {
 __all__ = [
     "OPTIMIZERS", "Optimizer", "Trajectory", "minimize", "as_objective",
     "SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam",
-    "LBFGS", "Newton", "two_loop_direction", "strong_wolfe", "cubic_interpolate",
+    "LBFGS", "Newton", "two_loop_direction", "strong_wolfe", "cubic_interpolate", "backtracking_armijo",
     "SGDState", "AdagradState", "RMSpropState", "AdadeltaState", "AdamState", "AdamaxState",
     "NAdamState", "RAdamState", "LBFGSState", "NewtonState",
 ]

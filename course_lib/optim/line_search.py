@@ -19,6 +19,36 @@ import math
 import numpy as np
 
 
+def backtracking_armijo(objective, x, direction, t0: float = 1.0, c1: float = 1e-4, shrink: float = 0.5,
+                        max_evaluations: int = 60):
+    r"""The first :math:`t \in \{t_0, \rho t_0, \rho^2 t_0, \dots\}` with sufficient decrease,
+
+    .. math:: f(x + t d) \le f(x) + c_1\, t\, \nabla f(x)^\top d,
+
+    for a descent direction :math:`d` (Nocedal and Wright, algorithm 3.1). ``objective`` has
+    ``value_and_grad``. Returns ``(t, evaluations)``; ``t = 0.0`` if no step was accepted.
+
+    >>> from course_lib.functions import Quadratic
+    >>> f = Quadratic(np.eye(2))
+    >>> backtracking_armijo(f, np.array([1.0, 0.0]), np.array([-4.0, 0.0]))
+    (0.25, 3)
+    """
+    if not (0 < c1 < 1 and 0 < shrink < 1 and t0 > 0):
+        raise ValueError(f"Invalid Armijo parameters: c1={c1}, shrink={shrink} (both in (0, 1)), t0={t0} (> 0)")
+    value, grad = objective.value_and_grad(x)
+    slope = float(np.ravel(grad) @ np.ravel(direction))
+    if slope >= 0:
+        raise ValueError(f"direction is not a descent direction (slope {slope:.3g} >= 0)")
+    t = t0
+    for evaluations in range(1, max_evaluations + 1):
+        with np.errstate(all="ignore"):
+            trial, _ = objective.value_and_grad(x + t * direction)
+        if trial <= value + c1 * t * slope:
+            return t, evaluations
+        t *= shrink
+    return 0.0, max_evaluations
+
+
 def cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     """Minimiser of the cubic through (x1, f1, g1) and (x2, f2, g2), clipped to ``bounds``."""
     if bounds is not None:
