@@ -65,6 +65,20 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator, drop_last: bo
         yield order[start : start + batch_size]
 
 
+def two_moons(n: int = 400, noise: float = 0.15, seed: int = 0):
+    """Two interleaving half circles, labels 0 and 1 (``n // 2`` each), with Gaussian noise."""
+    if n < 2:
+        raise ValueError(f"Invalid n value: {n} (>= 2)")
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    t = rng.uniform(0.0, np.pi, size=n)
+    outer = np.column_stack([np.cos(t[:half]), np.sin(t[:half])])
+    inner = np.column_stack([1.0 - np.cos(t[half:]), 0.5 - np.sin(t[half:])])
+    X = np.vstack([outer, inner]) + noise * rng.normal(size=(n, 2))
+    y = np.concatenate([np.zeros(half), np.ones(n - half)])
+    return X, y
+
+
 def minibatch_run(opt, loss: LeastSquares, w0, batch_size: int, epochs: int, seed: int = 0):
     """Train with minibatches: each step uses the gradient of one minibatch only.
 

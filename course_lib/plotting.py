@@ -183,3 +183,22 @@ def plot_curves(curves: dict, xlabel: str = "step $t$", ylabel: str = "loss", lo
             ax.set_title(title)
         ax.legend(fontsize="small")
     return fig
+
+
+def plot_decision_boundaries(classifiers: dict, X: np.ndarray, y: np.ndarray, n: int = 150,
+                             size=(1000, 260), talk: bool = False) -> Figure:
+    """One panel per classifier: predicted probability of class 1 (``predict(points) -> p``) over
+    the data's bounding box, the 0.5 boundary, and the labelled points."""
+    with style(talk):
+        fig = new_figure(*size)
+        axes = np.atleast_1d(fig.subplots(1, len(classifiers), sharex=True, sharey=True))
+        (x_lo, y_lo), (x_hi, y_hi) = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+        gx, gy = np.meshgrid(np.linspace(x_lo, x_hi, n), np.linspace(y_lo, y_hi, n))
+        grid = np.column_stack([gx.ravel(), gy.ravel()])
+        for ax, (name, predict) in zip(axes, classifiers.items(), strict=True):
+            p = predict(grid).reshape(gx.shape)
+            ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+            ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.2)
+            ax.scatter(X[:, 0], X[:, 1], c=np.where(y > 0.5, COLORS[1], COLORS[0]), s=6)
+            ax.set_title(name, fontsize="medium")
+    return fig
