@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import __version__, functions, presets
+
+EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
 
 
 def _animate(args) -> int:
@@ -24,6 +27,37 @@ def _animate(args) -> int:
     return 0
 
 
+def _release(args) -> int:
+    from .grading.release import ROOT, release, student_bundle
+
+    if args.student_bundle:
+        print(f"wrote the student bundle (no solutions/) to {student_bundle(Path(args.student_bundle))}")
+        return 0
+    differing = release(ROOT / "solutions", ROOT / "exercises", check=args.check)
+    if args.check:
+        if differing:
+            print("exercises/ is out of date for: " + ", ".join(differing) + " (run python -m course_lib release)")
+            return 1
+        print("exercises/ is exactly what the generator produces")
+        return 0
+    print("regenerated: " + (", ".join(differing) if differing else "nothing (already current)"))
+    return 0
+
+
+def _grade(args) -> int:
+    from .grading import grade
+
+    reports = grade.grade_many(args.submissions, Path(args.templates), workers=args.workers,
+                               cell_timeout=args.timeout, progress=not args.quiet)
+    for report in reports:
+        print(grade.as_text(report))
+    if args.json:
+        Path(args.json).write_text(grade.as_json(reports))
+    if args.markdown:
+        Path(args.markdown).write_text(grade.as_markdown(reports))
+    return 0 if all(r.passed for r in reports) else 1
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_lib", description=__doc__)
     parser.add_argument("--version", action="version", version=f"course_lib {__version__}")
@@ -39,6 +73,19 @@ def main(argv=None) -> int:
     animate.add_argument("--start", help="start point 'x,y' (default: the landscape's start)")
     animate.add_argument("--small", action="store_true", help="normal fonts instead of the big talk style")
     animate.set_defaults(run=_animate)
+    release = commands.add_parser("release", help="regenerate exercises/ from solutions/")
+    release.add_argument("--check", action="store_true", help="only verify that exercises/ is current")
+    release.add_argument("--student-bundle", metavar="DIR", help="write a copy of the course without solutions/")
+    release.set_defaults(run=_release)
+    grade_parser = commands.add_parser("grade", help="grade exercise notebooks against the templates")
+    grade_parser.add_argument("submissions", nargs="+")
+    grade_parser.add_argument("--templates", default=str(EXERCISES), help="folder of exercise templates")
+    grade_parser.add_argument("--workers", type=int, default=2)
+    grade_parser.add_argument("--timeout", type=float, default=60.0, help="seconds per cell")
+    grade_parser.add_argument("--json", help="write a JSON report here")
+    grade_parser.add_argument("--markdown", help="write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)")
+    grade_parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    grade_parser.set_defaults(run=_grade)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

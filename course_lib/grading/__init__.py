@@ -1,0 +1,7 @@
+"""Exercises and grading: generate exercises from solutions, grade submissions with nbval.
+
+- :mod:`.notebook`: how answer and check cells are marked, and the stub that replaces a solution;
+- :mod:`.checks`: the helpers check cells call (deterministic, positive output; specific hints);
+- :mod:`.release`: ``python -m course_lib release`` (solutions -> exercises, student bundle);
+- :mod:`.grade`: ``python -m course_lib grade`` (rebuild from the trusted template, run nbval, report).
+"""

@@ -1,0 +1,55 @@
+"""Helpers for check cells: silent when right, a specific message when wrong.
+
+A check cell ends with :func:`passed`, which prints one deterministic line. nbval compares that
+line with the solution's, so a check that was skipped, silenced or crashed never matches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _show(value) -> str:
+    return np.array2string(np.asarray(value, dtype=float), precision=6, suppress_small=True, separator=", ")
+
+
+def check_close(what: str, got, expected, hint: str = "", diagnoses=(), rtol: float = 1e-9, atol: float = 1e-12):
+    """Raise ``AssertionError`` unless ``got`` equals ``expected`` (same shape, close values).
+
+    ``diagnoses``: pairs ``(condition(got, expected) -> bool, message)``; the first whose
+    condition holds replaces the generic hint (e.g. "bias correction missing?").
+    """
+    try:
+        got_array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise AssertionError(f"{what}: expected an array of numbers, got {type(got).__name__}") from None
+    expected = np.asarray(expected, dtype=float)
+    same_shape = got_array.shape == expected.shape
+    if same_shape and np.allclose(got_array, expected, rtol=rtol, atol=atol):
+        return
+    message = hint
+    for condition, diagnosis in diagnoses:
+        try:
+            if condition(got_array, expected):
+                message = diagnosis
+                break
+        except Exception:  # a diagnosis must never hide the failure itself
+            continue
+    if same_shape:
+        detail = f"\n  expected {_show(expected)}\n  got      {_show(got_array)}"
+    else:
+        detail = f"\n  expected shape {expected.shape}\n  got shape      {got_array.shape}"
+    raise AssertionError(what + detail + (f"\n  hint: {message}" if message else ""))
+
+
+def ratio_is(factor: float, tolerance: float = 1e-3):
+    """A diagnosis condition: ``got`` is ``factor`` times ``expected`` (e.g. 10x too small)."""
+    def condition(got, expected):
+        nonzero = np.abs(expected) > 1e-12
+        return bool(np.any(nonzero)) and np.allclose(got[nonzero] / expected[nonzero], factor, rtol=tolerance)
+    return condition
+
+
+def passed(task: str, what: str) -> None:
+    """The positive, deterministic last line of a check cell."""
+    print(f"PASSED {task}: {what}")
