@@ -1,0 +1,163 @@
+"""The grader: solutions pass, stubs fail, wrong answers get the intended hint, tampering never
+passes, crashes and timeouts fail only their task, and the student's file is never modified."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_lib.grading import grade
+from course_lib.grading.notebook import is_answer, role, stub_source
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "01_gradient_descent.ipynb"
+SOLUTION = ROOT / "solutions" / NAME
+needs_solutions = pytest.mark.skipif(not SOLUTION.exists(), reason="solutions/ is not in the student bundle")
+
+
+def answers_from_solution() -> dict:
+    nb = nbformat.read(SOLUTION, as_version=4)
+    return {role(c)["task"]: c.source for c in nb.cells if is_answer(c)}
+
+
+def make_submission(tmp_path: Path, label: str, replace: dict = None, edit=None) -> Path:
+    """The exercise with solution answers, some replaced (``{task: source}``), then ``edit(nb)``."""
+    nb = nbformat.read(ROOT / "exercises" / NAME, as_version=4)
+    sources = {**answers_from_solution(), **(replace or {})}
+    for cell in nb.cells:
+        if is_answer(cell):
+            cell.source = sources[role(cell)["task"]]
+    if edit:
+        edit(nb)
+    folder = tmp_path / label
+    folder.mkdir()
+    nbformat.write(nb, folder / NAME)
+    return folder / NAME
+
+
+def by_task(report) -> dict:
+    return {t.task: t for t in report.tasks}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade every scenario once, in parallel; returns {label: (path, digest before, report)}."""
+    tmp = tmp_path_factory.mktemp("submissions")
+    answers = answers_from_solution()
+
+    def check_cell_edit(nb):
+        for cell in nb.cells:
+            if role(cell).get("kind") == "check":
+                cell.source = 'print("PASSED task-1: gd_step matches the reference on 3 shapes and leaves its inputs alone")'
+
+    def forged_outputs(nb):
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="PASSED everything\n")]
+
+    def delete_checks(nb):
+        nb.cells = [c for c in nb.cells if role(c).get("kind") != "check"]
+
+    scenarios = {
+        "solution": make_submission(tmp, "solution"),
+        "stub": make_submission(tmp, "stub", {t: stub_source(s) for t, s in answers.items()}),
+        "uphill": make_submission(tmp, "uphill", {"task-1": "def gd_step(theta, grad, lr):\n    return theta + lr * grad"}),
+        "no_lr": make_submission(tmp, "no_lr", {"task-1": "def gd_step(theta, grad, lr):\n    return theta - grad"}),
+        "one_over_L": make_submission(tmp, "one_over_L", {"task-2": "import numpy as np\ndef divergence_threshold(A):\n    return 1 / np.linalg.eigvalsh(A).max()"}),
+        "smallest": make_submission(tmp, "smallest", {"task-2": "import numpy as np\ndef divergence_threshold(A):\n    return 2 / np.linalg.eigvalsh(A).min()"}),
+        "no_theta0": make_submission(tmp, "no_theta0", {"task-3": (
+            "import numpy as np\ndef run_gd(grad_fn, theta0, lr, steps):\n    theta, thetas = np.asarray(theta0, dtype=float), []\n"
+            "    for _ in range(steps):\n        theta = theta - lr * grad_fn(theta)\n        thetas.append(theta)\n"
+            "    return np.array(thetas)")}),
+        "edited_check": make_submission(tmp, "edited_check", {"task-1": "def gd_step(theta, grad, lr):\n    return theta"}, check_cell_edit),
+        "forged_outputs": make_submission(tmp, "forged_outputs", {"task-1": "def gd_step(theta, grad, lr):\n    return theta"}, forged_outputs),
+        "deleted_checks": make_submission(tmp, "deleted_checks", {"task-1": "def gd_step(theta, grad, lr):\n    return theta"}, delete_checks),
+        "monkeypatch": make_submission(tmp, "monkeypatch", {"task-1": "import course_lib.grading.checks as c\nc.check_close = lambda *a, **k: None\ndef gd_step(theta, grad, lr):\n    return theta"}),
+        "patch_numpy": make_submission(tmp, "patch_numpy", {"task-1": "import numpy as np\nnp.allclose = lambda *a, **k: True\ndef gd_step(theta, grad, lr):\n    return theta"}),
+        "showtraceback": make_submission(tmp, "showtraceback", {"task-1": "get_ipython().showtraceback = lambda *a, **k: None\ndef gd_step(theta, grad, lr):\n    return theta"}),
+        "print_expected": make_submission(tmp, "print_expected", {"task-1": "print('PASSED task-1: gd_step matches the reference on 3 shapes and leaves its inputs alone')\ndef gd_step(theta, grad, lr):\n    return theta"}),
+        "nbval_marker": make_submission(tmp, "nbval_marker", {"task-1": "# NBVAL_IGNORE_OUTPUT\n# NBVAL_RAISES_EXCEPTION\ndef gd_step(theta, grad, lr):\n    return theta"}),
+        "reference_import": make_submission(tmp, "reference_import", {"task-1": "from course_lib.optim import SGD\ndef gd_step(theta, grad, lr):\n    return SGD(lr=lr).update(theta, grad, SGD(lr=lr).init(theta))[0]"}),
+        "infinite_loop": make_submission(tmp, "infinite_loop", {"task-1": "def gd_step(theta, grad, lr):\n    while True:\n        pass"}),
+        "sys_exit": make_submission(tmp, "sys_exit", {"task-2": "import sys\nsys.exit(3)"}),
+        "kernel_crash": make_submission(tmp, "kernel_crash", {"task-2": "import os\nos._exit(1)"}),
+    }
+    bad = tmp / "broken"
+    bad.mkdir()
+    (bad / NAME).write_text("{ this is not json")
+    scenarios["broken"] = bad / NAME
+    digests = {label: hashlib.sha256(path.read_bytes()).hexdigest() for label, path in scenarios.items()}
+    reports = grade.grade_many(list(scenarios.values()), ROOT / "exercises", workers=2, cell_timeout=10, progress=False)
+    return {label: (path, digests[label], report) for (label, path), report in zip(scenarios.items(), reports, strict=True)}
+
+
+pytestmark = [pytestmark, needs_solutions]
+
+
+def test_solution_gets_full_marks(graded):
+    report = graded["solution"][2]
+    assert report.passed and report.score == report.max_score == 3
+
+
+def test_untouched_exercise_fails_every_task(graded):
+    report = graded["stub"][2]
+    assert report.score == 0 and all("NotImplementedError" in t.feedback for t in report.tasks)
+
+
+@pytest.mark.parametrize(("label", "task", "hint"), [
+    ("uphill", "task-1", "uphill"),
+    ("no_lr", "task-1", "learning rate is missing"),
+    ("one_over_L", "task-2", "that is 1/L"),
+    ("smallest", "task-2", "largest"),
+    ("no_theta0", "task-3", "include theta0 as the first row"),
+])
+def test_wrong_answers_fail_with_the_intended_hint(graded, label, task, hint):
+    tasks = by_task(graded[label][2])
+    assert tasks[task].status == "failed" and hint in tasks[task].feedback
+    assert all(t.status == "passed" for name, t in tasks.items() if name != task)
+
+
+@pytest.mark.parametrize("label", ["edited_check", "forged_outputs", "deleted_checks", "monkeypatch", "patch_numpy",
+                                   "showtraceback", "print_expected", "nbval_marker", "reference_import"])
+def test_tampering_never_passes(graded, label):
+    tasks = by_task(graded[label][2])
+    assert tasks["task-1"].earned == 0 and tasks["task-1"].status in ("failed", "flagged")
+    assert tasks["task-2"].status == tasks["task-3"].status == "passed"
+
+
+def test_flagged_answers_say_why(graded):
+    assert "imports course_lib" in by_task(graded["monkeypatch"][2])["task-1"].feedback
+    assert "monkeypatching" in by_task(graded["patch_numpy"][2])["task-1"].feedback
+    assert "get_ipython" in by_task(graded["showtraceback"][2])["task-1"].feedback
+    assert "reference code" in by_task(graded["reference_import"][2])["task-1"].feedback
+
+
+@pytest.mark.parametrize(("label", "task"), [("infinite_loop", "task-1"), ("sys_exit", "task-2"), ("kernel_crash", "task-2")])
+def test_a_crash_or_timeout_fails_only_its_task(graded, label, task):
+    tasks = by_task(graded[label][2])
+    assert tasks[task].status == "failed"
+    assert all(t.status == "passed" for name, t in tasks.items() if name != task)
+
+
+def test_malformed_notebook_is_an_error_for_that_submission_only(graded):
+    report = graded["broken"][2]
+    assert report.error.startswith(str(graded["broken"][0])) and "not a valid Jupyter notebook" in report.error
+    assert graded["solution"][2].passed
+
+
+def test_the_students_files_are_never_modified(graded):
+    for label, (path, digest, _) in graded.items():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest, label
+
+
+def test_reports_as_json_and_markdown(graded):
+    reports = [graded["solution"][2], graded["uphill"][2]]
+    data = json.loads(grade.as_json(reports))
+    assert [r["score"] for r in data] == [3, 2] and data[0]["passed"] and not data[1]["passed"]
+    markdown = grade.as_markdown(reports)
+    assert "| uphill" not in markdown and "task-1 | ❌ failed | 0/1 |" in markdown
