@@ -20,15 +20,15 @@ SOLUTION = ROOT / "solutions" / NAME
 needs_solutions = pytest.mark.skipif(not SOLUTION.exists(), reason="solutions/ is not in the student bundle")
 
 
-def answers_from_solution() -> dict:
-    nb = nbformat.read(SOLUTION, as_version=4)
+def answers_from_solution(name: str = NAME) -> dict:
+    nb = nbformat.read(ROOT / "solutions" / name, as_version=4)
     return {role(c)["task"]: c.source for c in nb.cells if is_answer(c)}
 
 
-def make_submission(tmp_path: Path, label: str, replace: dict = None, edit=None) -> Path:
+def make_submission(tmp_path: Path, label: str, replace: dict = None, edit=None, name: str = NAME) -> Path:
     """The exercise with solution answers, some replaced (``{task: source}``), then ``edit(nb)``."""
-    nb = nbformat.read(ROOT / "exercises" / NAME, as_version=4)
-    sources = {**answers_from_solution(), **(replace or {})}
+    nb = nbformat.read(ROOT / "exercises" / name, as_version=4)
+    sources = {**answers_from_solution(name), **(replace or {})}
     for cell in nb.cells:
         if is_answer(cell):
             cell.source = sources[role(cell)["task"]]
@@ -36,8 +36,33 @@ def make_submission(tmp_path: Path, label: str, replace: dict = None, edit=None)
         edit(nb)
     folder = tmp_path / label
     folder.mkdir()
-    nbformat.write(nb, folder / NAME)
-    return folder / NAME
+    nbformat.write(nb, folder / name)
+    return folder / name
+
+
+ADAM = "07_adam_and_family.ipynb"
+ADAM_STEP = """import numpy as np
+def adam_step(theta, grad, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    beta1, beta2 = betas
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad * grad
+    m_hat = m / (1 - beta1**t)
+    v_hat = v / (1 - beta2**t)
+    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v"""
+# (exercise, label, task that fails, answers to replace, words the feedback must contain)
+WRONG_ANSWERS = [
+    (ADAM, "adam_no_m_correction", "task-2", {"task-1": ADAM_STEP.replace("m_hat = m / (1 - beta1**t)", "m_hat = m")},
+     "10x too small"),
+    (ADAM, "adam_no_corrections", "task-2", {"task-1": ADAM_STEP.replace("m_hat = m / (1 - beta1**t)", "m_hat = m")
+                                             .replace("v_hat = v / (1 - beta2**t)", "v_hat = v")}, "both bias corrections"),
+    (ADAM, "adam_off_by_one", "task-2", {"task-1": ADAM_STEP.replace("beta1**t", "beta1**(t + 1)").replace("beta2**t", "beta2**(t + 1)")},
+     "off by one"),
+    (ADAM, "adam_eps_inside", "task-1", {"task-1": ADAM_STEP.replace("np.sqrt(v_hat) + eps", "np.sqrt(v_hat + eps)")},
+     "sqrt(v_hat) + eps"),
+    (ADAM, "adamw_as_l2", "task-3", {"task-3": "def adamw_step(theta, grad, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):\n"
+                                               "    return adam_step(theta, grad + weight_decay * theta, m, v, t, lr=lr, betas=betas, eps=eps)"},
+     "must not enter m"),
+]
 
 
 def by_task(report) -> dict:
@@ -87,6 +112,12 @@ def graded(tmp_path_factory):
         "sys_exit": make_submission(tmp, "sys_exit", {"task-2": "import sys\nsys.exit(3)"}),
         "kernel_crash": make_submission(tmp, "kernel_crash", {"task-2": "import os\nos._exit(1)"}),
     }
+    for name, label, _, replace, _ in WRONG_ANSWERS:
+        scenarios[label] = make_submission(tmp, label, replace, name=name)
+    for name in sorted(p.name for p in (ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")):
+        scenarios[f"solution:{name}"] = make_submission(tmp, f"solution-{name}", name=name)
+        stubs = {t: stub_source(s) for t, s in answers_from_solution(name).items()}
+        scenarios[f"stub:{name}"] = make_submission(tmp, f"stub-{name}", stubs, name=name)
     bad = tmp / "broken"
     bad.mkdir()
     (bad / NAME).write_text("{ this is not json")
@@ -102,6 +133,22 @@ pytestmark = [pytestmark, needs_solutions]
 def test_solution_gets_full_marks(graded):
     report = graded["solution"][2]
     assert report.passed and report.score == report.max_score == 3
+
+
+def test_every_solution_gets_full_marks_and_every_stub_none(graded):
+    solutions = [label for label in graded if label.startswith("solution:")]
+    assert len(solutions) == len(list((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))) >= 2
+    for label in solutions:
+        report = graded[label][2]
+        assert report.passed and report.score == report.max_score > 0, label
+        stub = graded[label.replace("solution:", "stub:")][2]
+        assert stub.score == 0 and all(t.status == "failed" for t in stub.tasks), label
+
+
+@pytest.mark.parametrize(("label", "task", "hint"), [(w[1], w[2], w[4]) for w in WRONG_ANSWERS])
+def test_wrong_adam_answers_get_the_intended_hint(graded, label, task, hint):
+    result = by_task(graded[label][2])[task]
+    assert result.status == "failed" and hint in result.feedback, result.feedback
 
 
 def test_untouched_exercise_fails_every_task(graded):
