@@ -62,6 +62,20 @@ WRONG_ANSWERS = [
     (ADAM, "adamw_as_l2", "task-3", {"task-3": "def adamw_step(theta, grad, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):\n"
                                                "    return adam_step(theta, grad + weight_decay * theta, m, v, t, lr=lr, betas=betas, eps=eps)"},
      "must not enter m"),
+    ("04_momentum_and_nesterov.ipynb", "momentum_damped_first_buffer", "task-1",
+     {"task-1": "import numpy as np\ndef momentum_step(theta, grad, buf, lr, mu, nesterov=False):\n"
+                "    buf = (1 - mu) * np.asarray(grad, dtype=float) if buf is None else mu * buf + grad\n"
+                "    return theta - lr * (grad + mu * buf if nesterov else buf), buf"},
+     "not (1 - mu) * grad"),
+    ("04_momentum_and_nesterov.ipynb", "ema_lr_multiplied", "task-2",
+     {"task-2": "def ema_learning_rate(lr, beta):\n    return lr * (1 - beta)"}, "divide, do not multiply"),
+    ("05_adagrad.ipynb", "adagrad_eps_inside", "task-1",
+     {"task-1": "import numpy as np\ndef adagrad_step(theta, grad, state_sum, lr=0.01, eps=1e-10):\n"
+                "    state_sum = state_sum + grad * grad\n    return theta - lr * grad / np.sqrt(state_sum + eps), state_sum"},
+     "eps outside the square root"),
+    ("05_adagrad.ipynb", "adagrad_mean", "task-2",
+     {"task-2": "import numpy as np\ndef effective_learning_rates(grads, lr=0.01, eps=1e-10):\n"
+                "    return lr / (np.sqrt(np.mean(np.asarray(grads) ** 2, axis=0)) + eps)"}, "not the mean"),
 ]
 
 
@@ -146,7 +160,7 @@ def test_every_solution_gets_full_marks_and_every_stub_none(graded):
 
 
 @pytest.mark.parametrize(("label", "task", "hint"), [(w[1], w[2], w[4]) for w in WRONG_ANSWERS])
-def test_wrong_adam_answers_get_the_intended_hint(graded, label, task, hint):
+def test_wrong_answers_get_the_intended_hint(graded, label, task, hint):
     result = by_task(graded[label][2])[task]
     assert result.status == "failed" and hint in result.feedback, result.feedback
 
