@@ -269,3 +269,14 @@ def test_reports_as_json_and_markdown(graded):
     assert [r["score"] for r in data] == [3, 2] and data[0]["passed"] and not data[1]["passed"]
     markdown = grade.as_markdown(reports)
     assert "| uphill" not in markdown and "task-1 | ❌ failed | 0/1 |" in markdown
+
+
+def test_student_bundle_has_everything_but_the_solutions(tmp_path):
+    from course_lib.grading.release import student_bundle
+
+    bundle = student_bundle(tmp_path / "bundle")
+    assert not (bundle / "solutions").exists() and not (bundle / ".git").exists()
+    assert (bundle / "exercises" / NAME).exists() and (bundle / "notebooks").is_dir()
+    assert (bundle / "requirements.txt").exists() and (bundle / "course_lib" / "grading" / "grade.py").exists()
+    with pytest.raises(ValueError, match="not empty"):
+        student_bundle(bundle)
