@@ -280,3 +280,26 @@ def test_student_bundle_has_everything_but_the_solutions(tmp_path):
     assert (bundle / "requirements.txt").exists() and (bundle / "course_lib" / "grading" / "grade.py").exists()
     with pytest.raises(ValueError, match="not empty"):
         student_bundle(bundle)
+
+
+def test_hidden_checks_in_an_instructor_template(tmp_path):
+    templates = tmp_path / "trusted"
+    templates.mkdir()
+    nb = nbformat.read(ROOT / "exercises" / NAME, as_version=4)
+    hidden = nbformat.v4.new_code_cell(
+        "theta, grad = np.arange(5.0), np.ones(5)\n"
+        "check_close('gd_step on a hidden case', gd_step(theta, grad, 0.5), theta - 0.5)\n"
+        "passed('task-1', 'hidden case')")
+    hidden.metadata["grading"] = {"kind": "check", "task": "task-1", "points": 1}
+    hidden.outputs = [nbformat.v4.new_output("stream", name="stdout", text="PASSED task-1: hidden case\n")]
+    hidden.execution_count = 1
+    position = [i for i, c in enumerate(nb.cells) if c.get("id") == "task-1-check"][0] + 1
+    nb.cells.insert(position, hidden)
+    nbformat.write(nb, templates / NAME)
+    # passes every visible check, but special-cases what it has seen
+    sneaky = ("import numpy as np\ndef gd_step(theta, grad, lr):\n"
+              "    return theta if np.shape(theta) == (5,) else theta - lr * grad")
+    honest, cheat = grade.grade_many([make_submission(tmp_path, "honest"), make_submission(tmp_path, "cheat", {"task-1": sneaky})],
+                                     templates, workers=2, cell_timeout=10, progress=False)
+    assert honest.passed and honest.max_score == 4
+    assert by_task(cheat)["task-1"].status == "failed" and "hidden case" in by_task(cheat)["task-1"].feedback
