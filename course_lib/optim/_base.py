@@ -60,6 +60,14 @@ def check_betas(betas) -> None:
         check(0.0 <= beta < 1.0, f"Invalid beta parameter at index {index}: {beta}")
 
 
+def check_adam_family(lr, betas, eps, weight_decay) -> None:
+    """The checks torch's Adam, AdamW, Adamax, NAdam and RAdam share, in torch's order."""
+    check_lr(lr)
+    check(eps >= 0.0, f"Invalid epsilon value: {eps}")
+    check_betas(betas)
+    check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+
+
 class Optimizer:
     """Base class: hyperparameters, ``repr``, ``replace`` and a closure-driven ``step``."""
 

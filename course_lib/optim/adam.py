@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._base import LearningRate, Optimizer, as_float_array, check, check_betas, check_lr, lerp
+from ._base import LearningRate, Optimizer, as_float_array, check_adam_family, lerp
 
 
 class AdamState(NamedTuple):
@@ -51,10 +51,7 @@ class Adam(Optimizer):
         maximize: bool = False,
         decoupled_weight_decay: bool = False,
     ):
-        check_lr(lr)
-        check(eps >= 0.0, f"Invalid epsilon value: {eps}")
-        check_betas(betas)
-        check(weight_decay >= 0.0, f"Invalid weight_decay value: {weight_decay}")
+        check_adam_family(lr, betas, eps, weight_decay)
         self.lr, self.betas, self.eps, self.weight_decay = lr, tuple(betas), eps, weight_decay
         self.amsgrad, self.maximize = amsgrad, maximize
         self.decoupled_weight_decay = decoupled_weight_decay
