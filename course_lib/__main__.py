@@ -27,6 +27,12 @@ def _animate(args) -> int:
     return 0
 
 
+def _doctor(args) -> int:
+    from .doctor import main as doctor_main
+
+    return doctor_main()
+
+
 def _release(args) -> int:
     from .grading.release import ROOT, release, student_bundle
 
@@ -73,6 +79,8 @@ def main(argv=None) -> int:
     animate.add_argument("--start", help="start point 'x,y' (default: the landscape's start)")
     animate.add_argument("--small", action="store_true", help="normal fonts instead of the big talk style")
     animate.set_defaults(run=_animate)
+    doctor = commands.add_parser("doctor", help="check the environment and print what to fix")
+    doctor.set_defaults(run=_doctor)
     release = commands.add_parser("release", help="regenerate exercises/ from solutions/")
     release.add_argument("--check", action="store_true", help="only verify that exercises/ is current")
     release.add_argument("--student-bundle", metavar="DIR", help="write a copy of the course without solutions/")
