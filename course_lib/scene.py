@@ -138,10 +138,6 @@ class RaceScene:
             return f"diverged at step {traj.diverged_at}"
         return f"f = {traj.losses[min(k, len(traj.losses) - 1)]:.3e}" if len(traj.losses) else ""
 
-    def legend_text(self, k: int) -> str:
-        """The whole legend after ``k`` steps, one line per optimizer."""
-        return "\n".join(f"{name}: {self.readout(name, k)}" for name in self.trajectories)
-
     def render(self, k: int) -> None:
         """Draw the frame after ``k`` steps onto the canvas (restore background + moving artists)."""
         k = int(np.clip(k, 0, self.steps))

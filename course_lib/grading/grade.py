@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from .notebook import is_answer, is_check, read, role, tasks
+from .notebook import is_answer, read, role, tasks
 from .scan import neutralise_markers, problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,13 +154,11 @@ def grade_notebook(nb, template, cell_timeout: float = 60.0) -> list:
         crashed = None
         for number, cell in enumerate(code_cells):
             outcome, message = outcomes.get(number, ("missing", "the cell did not run"))
-            if outcome != "passed" and CRASH.search(message) and is_answer(cell) and role(cell)["task"] not in stubbed:
+            kind = role(cell).get("kind")
+            if outcome != "passed" and CRASH.search(message) and kind and role(cell)["task"] not in stubbed:
                 crashed = role(cell)["task"]
-                stubbed[crashed] = "the answer crashed the kernel or timed out (sys.exit, os._exit, an infinite loop?)"
-                break
-            if outcome != "passed" and CRASH.search(message) and is_check(cell) and role(cell)["task"] not in stubbed:
-                crashed = role(cell)["task"]
-                stubbed[crashed] = "the check crashed the kernel or timed out (an infinite loop in your function?)"
+                stubbed[crashed] = (f"the {kind} crashed the kernel or timed out "
+                                    "(sys.exit, os._exit, an infinite loop in your function?)")
                 break
         if crashed is None:
             break
