@@ -9,7 +9,7 @@ import numpy as np
 
 from . import functions, optim, schedules
 from .plotting import COLORS, draw_landscape, figure_to_png, new_figure, style
-from .widgets import PictureWidget, _close_tree, _lr_slider
+from .widgets import PictureWidget, _close_tree, _lr_slider, step_and_play
 
 
 class FigureExplorer(PictureWidget):
@@ -47,12 +47,6 @@ class FigureExplorer(PictureWidget):
         return figure_to_png(self.figure, compress_level)
 
 
-def _step_and_play(steps: int, value: int = 0):
-    step = W.IntSlider(value=value, min=0, max=steps, description="step")
-    play = W.Play(value=value, min=0, max=steps, interval=300, description="Play")
-    return step, play, W.jslink((play, "value"), (step, "value"))
-
-
 class TangentExplorer(FigureExplorer):
     r"""Gradient descent on a 1-D function: the tangent at :math:`x_k` and the step
     :math:`x_{k+1} = x_k - \eta f'(x_k)` drawn on the curve."""
@@ -65,10 +59,9 @@ class TangentExplorer(FigureExplorer):
         self.lr = _lr_slider(lr, "lr")
         self.x0 = W.FloatSlider(value=float(self.fun.start[0] if x0 is None else x0), min=low, max=high,
                                 step=(high - low) / 400, description="x0")
-        self.step, play, link = _step_and_play(steps, 1)
+        self.step, self.play, link = step_and_play(steps, 1, interval=300, on_step=lambda change: self.refresh())
         self.name = f"TangentExplorer({self.fun.name})"
-        super().__init__([W.HBox([play, self.step]), self.lr, self.x0], [self.step, self.lr, self.x0],
-                         links=[link], **kwargs)
+        super().__init__([W.HBox([self.play, self.step]), self.lr, self.x0], [self.lr, self.x0], links=[link], **kwargs)
 
     def draw(self) -> None:
         fun, ax = self.fun, self.ax
@@ -114,10 +107,11 @@ class QuadraticExplorer(FigureExplorer):
         self.angle = W.FloatSlider(value=angle, min=0, max=90, step=1, description="angle (deg)")
         self.lr_times_L = W.FloatSlider(value=lr_times_L, min=0.05, max=2.2, step=0.01, description="lr x L")
         self.momentum = W.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01, description="momentum")
-        self.step, play, link = _step_and_play(steps, steps)
+        self.step, self.play, link = step_and_play(steps, steps, interval=300,
+                                                   on_step=lambda change: self.refresh())
         self.name = "QuadraticExplorer"
-        watched = [self.step, self.kappa, self.angle, self.lr_times_L, self.momentum]
-        super().__init__([W.HBox([play, self.step]), *watched[1:]], watched, links=[link], **kwargs)
+        watched = [self.kappa, self.angle, self.lr_times_L, self.momentum]
+        super().__init__([W.HBox([self.play, self.step]), *watched], watched, links=[link], **kwargs)
 
     def draw(self) -> None:
         ax = self.ax

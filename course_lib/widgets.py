@@ -47,6 +47,26 @@ def _lr_slider(lr: float, description: str) -> W.FloatLogSlider:
                             readout_format=".2e", continuous_update=True, style=STYLE)
 
 
+def step_and_play(steps: int, value: int, interval: int, on_step, **slider_options):
+    """A step slider calling ``on_step(change)``, and the Play button that drives it: ``(step, play, link)``.
+
+    Play moves the slider through a link in the browser. The slider moves Play from the kernel, after
+    ``on_step`` has sent the new picture, and only while Play is paused, so Play goes on from where the
+    learner left the slider. A key press on the slider thus sends one message to the kernel, not two (a
+    two-way link would also send Play's, ahead of the slider's).
+    """
+    step = W.IntSlider(value=value, min=0, max=steps, description="step", **slider_options)
+    play = W.Play(value=value, min=0, max=steps, interval=interval, description="Play")
+
+    def follow(change):
+        on_step(change)
+        if not play.playing:
+            play.value = change["new"]
+
+    step.observe(follow, names="value")
+    return step, play, W.jsdlink((play, "value"), (step, "value"))
+
+
 def hyperparameter_controls(opt) -> dict:
     """A widget per tunable hyperparameter of ``opt``: log slider for lr, sliders, checkboxes."""
     controls = {}
@@ -133,12 +153,10 @@ class Explorer(PictureWidget):
         self.scene = RaceScene(fun, _as_named_optimizers(fun, optimizers), x0, steps, size, talk)
         self.fun, self.steps = fun, steps
         self.image = W.Image(format="png", value=self.scene.png(steps))
-        self.step = W.IntSlider(value=steps, min=0, max=steps, description="step", continuous_update=True,
-                                style=STYLE)
-        self.play = W.Play(value=steps, min=0, max=steps, interval=60, description="Play")
-        self._links = [W.jslink((self.play, "value"), (self.step, "value"))]
+        self.step, self.play, link = step_and_play(steps, steps, interval=60, on_step=self._on_step,
+                                                   continuous_update=True, style=STYLE)
+        self._links = [link]
         self.status = W.HTML("")
-        self.step.observe(self._on_step, names="value")
         self.controls = {}
         boxes = [W.HBox([self.play, self.step]), self._start_controls()]
         if controls:

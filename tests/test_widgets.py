@@ -41,6 +41,20 @@ def test_step_slider_changes_the_picture(explorer):
     assert png_size(explorer.image.value) == (600, 500)
 
 
+@pytest.mark.parametrize("make", [lambda: widgets.explore("rosenbrock", steps=60), explorers.tangent_explorer,
+                                  explorers.quadratic_explorer])
+def test_play_follows_the_step_slider_only_while_paused(make):
+    e = make()
+    pictures = []
+    e.image.observe(lambda change: pictures.append(change["new"]), names="value")
+    e.step.value = 7
+    assert (e.play.value, len(pictures)) == (7, 1)  # Play goes on from where the slider was left
+    e.play.playing = True
+    e.step.value = 9  # driven by Play in the browser: Play's own value is not set back
+    assert (e.play.value, len(pictures)) == (7, 2)
+    e.close()
+
+
 def test_drawn_lines_are_the_optimizers_trajectories(explorer):
     explorer.step.value = 25
     for name, traj in explorer.trajectories.items():
