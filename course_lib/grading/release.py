@@ -60,6 +60,7 @@ def student_bundle(destination: Path, root: Path = ROOT) -> Path:
     if destination.exists() and any(destination.iterdir()):
         raise ValueError(f"{destination} exists and is not empty; choose a new folder")
     ignore = shutil.ignore_patterns(".git", "solutions", "__pycache__", "*.egg-info", ".ci-venv", ".venv",
-                                    ".pytest_cache", ".hypothesis", ".ruff_cache", ".ipynb_checkpoints")
+                                    ".pytest_cache", ".hypothesis", ".ruff_cache", ".ipynb_checkpoints",
+                                    "e2e-artifacts")
     shutil.copytree(root, destination, ignore=ignore, dirs_exist_ok=True)
     return destination
