@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -187,9 +188,11 @@ class NotebookPage:
                         found.append(f"cell {cell['index']} stderr: {text[:300]}")
         if self.page.get_by_text("Error displaying widget").count():
             found.append("Error displaying widget")
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         try:  # MathJax typesets asynchronously: give it time to finish
             self.page.wait_for_function(f"() => ({UNRENDERED_LATEX_JS})().length === 0", timeout=15_000)
-        except Exception:
+        except PlaywrightTimeout:
             found += [f"unrendered LaTeX: {text}" for text in self.page.evaluate(UNRENDERED_LATEX_JS)]
         return found
 
@@ -221,8 +224,6 @@ class ExplorerBox:
 
     def slider(self, label: str):
         """The handle of the first visible slider whose description matches ``label`` (a regex), or None."""
-        import re
-
         sliders = self.box.locator(".widget-slider").filter(
             has=self.box.page.locator(".widget-label", has_text=re.compile(label)))
         for slider in sliders.all():
@@ -247,9 +248,18 @@ class ExplorerBox:
         before = self.pictures()
         handle.focus()
         handle.press(key)
-        self.image.page.wait_for_function("([img, n]) => img.__pictures > n",
-                                          arg=[self.image.element_handle(), before], timeout=20_000)
+        self._wait_for_pictures(before + 1, f"{key} on a slider")
         return self.picture()
+
+    def _wait_for_pictures(self, count: int, action: str, timeout: float = 20_000) -> None:
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.image.page.wait_for_function("([img, n]) => img.__pictures >= n",
+                                              arg=[self.image.element_handle(), count], timeout=timeout)
+        except PlaywrightTimeout:
+            raise AssertionError(f"{action}: {self.pictures()} new picture(s) within {timeout / 1000:g} s, "
+                                 f"expected {count}") from None
 
     def play(self, frames: int = 3, timeout: float = 20_000) -> int:
         """Press Stop (back to the first step), then Play; wait for ``frames`` new pictures, press
@@ -259,7 +269,6 @@ class ExplorerBox:
         self.image.page.wait_for_timeout(300)
         before = self.pictures()
         buttons.nth(0).click()
-        self.image.page.wait_for_function("([img, n]) => img.__pictures >= n",
-                                          arg=[self.image.element_handle(), before + frames], timeout=timeout)
+        self._wait_for_pictures(before + frames, "Play", timeout)
         buttons.nth(1).click()
         return self.pictures() - before
