@@ -10,14 +10,10 @@ import re
 import urllib.parse
 from pathlib import Path
 
-import nbformat
 import pytest
+from lessons import LESSONS, ROOT, explorer_count, read
 
 from course_lib.grading import notebook as roles
-
-ROOT = Path(__file__).resolve().parents[1]
-LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
 def requirement_lines(path: Path) -> list[str]:
@@ -56,12 +52,11 @@ def test_launch_links_open_lessons_that_exist():
 
 def lesson_facts(path: Path) -> tuple[int, int, int]:
     """Words of prose, live explorers, and graded exercise tasks of a lesson."""
-    nb = nbformat.read(path, as_version=4)
+    nb = read(path)
     words = sum(len(re.findall(r"[A-Za-z]+", c.source)) for c in nb.cells if c.cell_type == "markdown")
-    explorers = sum(WIDGET in out.get("data", {}) for c in nb.cells for out in c.get("outputs", []))
     exercise = ROOT / "exercises" / path.name
-    tasks = len(roles.tasks(nbformat.read(exercise, as_version=4))) if exercise.exists() else 0
-    return words, explorers, tasks
+    tasks = len(roles.tasks(read(exercise))) if exercise.exists() else 0
+    return words, explorer_count(nb), tasks
 
 
 def test_instructor_timing_table_matches_the_notebooks():
@@ -84,7 +79,7 @@ def test_instructor_timing_table_matches_the_notebooks():
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name[:2])
 def test_every_heading_starts_a_slide(path):
-    nb = nbformat.read(path, as_version=4)
+    nb = read(path)
     for index, cell in enumerate(nb.cells):
         heading = cell.cell_type == "markdown" and cell.source.startswith("#")
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type")

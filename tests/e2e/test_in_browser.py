@@ -3,20 +3,13 @@ driven with the keyboard, and one exercise answered and checked."""
 
 import re
 
-import nbformat
 import pytest
 from labdriver import REPO, ExplorerBox, NotebookPage
+from lessons import LESSONS, explorer_count, read
 
 from course_lib.grading import notebook as roles
 
-NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-WIDGET = "application/vnd.jupyter.widget-view+json"
-
-
-def stored_explorers(name: str) -> int:
-    """How many live explorers the notebook shows (its stored widget outputs)."""
-    nb = nbformat.read(REPO / "notebooks" / name, as_version=4)
-    return sum(WIDGET in out.get("data", {}) for cell in nb.cells for out in cell.get("outputs", []))
+NOTEBOOKS = [path.name for path in LESSONS]
 
 
 @pytest.fixture
@@ -43,7 +36,7 @@ def test_notebook_runs_and_its_explorers_respond(opened, artifacts, name):
     assert notebook.problems() == []
 
     boxes = notebook.explorers()
-    assert len(boxes) == stored_explorers(name)
+    assert len(boxes) == explorer_count(read(REPO / "notebooks" / name))
     for number, box in enumerate(boxes, 1):
         explorer = ExplorerBox(box)
         picture = explorer.picture()
@@ -60,7 +53,7 @@ def test_notebook_runs_and_its_explorers_respond(opened, artifacts, name):
 
 def solution_of(exercise: str, task: str) -> str:
     """The solution's answer cell for ``task``, without the solution markers."""
-    nb = nbformat.read(REPO / "solutions" / exercise, as_version=4)
+    nb = read(REPO / "solutions" / exercise)
     (cell,) = [c for c in nb.cells if roles.is_answer(c) and roles.role(c)["task"] == task]
     return "\n".join(line for line in cell.source.splitlines() if "### " not in line)
 
@@ -70,7 +63,7 @@ def test_exercise_answer_typed_in_the_browser_passes_its_check(opened, artifacts
     notebook = opened(f"exercises/{exercise}")
     page = notebook.page
     cells = page.locator(".jp-Notebook .jp-Cell")
-    nb = nbformat.read(REPO / "exercises" / exercise, as_version=4)
+    nb = read(REPO / "exercises" / exercise)
     answer = next(i for i, c in enumerate(nb.cells) if roles.is_answer(c))
     check = answer + 1
     assert roles.is_check(nb.cells[check])
