@@ -47,8 +47,12 @@ def median_ms(setter, values) -> float:
     return 1e3 * statistics.median(times)
 
 
-def naive_interact(fun, trajectories):
-    """What a typical notebook does: re-plot everything on every slider move."""
+def naive_interact(fun, trajectories, display=False):
+    """What a typical notebook does: re-plot everything on every slider move.
+
+    ``display=True`` shows each figure through the inline backend (in a notebook); otherwise
+    the figure is rendered to PNG and dropped, the same work without a front end.
+    """
     X, Y, Z = fun.grid(200)
 
     def show(step):
@@ -58,10 +62,13 @@ def naive_interact(fun, trajectories):
             ax.plot(traj.xs[: step + 1, 0], traj.xs[: step + 1, 1], label=name)
             ax_loss.semilogy(traj.losses[: step + 1])
         ax.legend()
-        fig.savefig(io.BytesIO(), format="png")  # the inline backend's work
-        plt.close(fig)
+        if display:
+            plt.show()
+        else:
+            fig.savefig(io.BytesIO(), format="png")  # the inline backend's work
+            plt.close(fig)
 
-    return W.interactive(show, step=W.IntSlider(value=0, min=0, max=200))
+    return W.interactive(show, step=W.IntSlider(value=200, min=0, max=200))
 
 
 def main() -> None:

@@ -215,11 +215,13 @@ WATCH_PICTURE_JS = """img => {
 
 
 class ExplorerBox:
-    """An explorer's box in the page: its picture, sliders and Play button, used with the keyboard."""
+    """An explorer's box in the page: its picture, sliders and Play button, used with the keyboard.
 
-    def __init__(self, box):
+    ``picture`` selects the element that shows the picture, inside ``box``."""
+
+    def __init__(self, box, picture: str = "> .widget-image"):
         self.box = box
-        self.image = box.locator("> .widget-image")
+        self.image = box.locator(picture)
         self.image.evaluate(WATCH_PICTURE_JS)
 
     def slider(self, label: str):
