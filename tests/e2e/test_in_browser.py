@@ -58,6 +58,7 @@ def solution_of(exercise: str, task: str) -> str:
     return "\n".join(line for line in cell.source.splitlines() if "### " not in line)
 
 
+@pytest.mark.skipif(not (REPO / "solutions").exists(), reason="solutions/ is not in the student bundle")
 def test_exercise_answer_typed_in_the_browser_passes_its_check(opened, artifacts):
     exercise = "01_gradient_descent.ipynb"
     notebook = opened(f"exercises/{exercise}")
