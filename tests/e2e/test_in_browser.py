@@ -55,7 +55,8 @@ def solution_of(exercise: str, task: str) -> str:
     """The solution's answer cell for ``task``, without the solution markers."""
     nb = read(REPO / "solutions" / exercise)
     (cell,) = [c for c in nb.cells if roles.is_answer(c) and roles.role(c)["task"] == task]
-    return "\n".join(line for line in cell.source.splitlines() if "### " not in line)
+    lines = cell.source.splitlines()
+    return "\n".join(line for line in lines if not (roles.BEGIN.match(line) or roles.END.match(line)))
 
 
 @pytest.mark.skipif(not (REPO / "solutions").exists(), reason="solutions/ is not in the student bundle")
