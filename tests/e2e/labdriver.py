@@ -237,8 +237,19 @@ class ExplorerBox:
         """How many new pictures arrived since the explorer was found."""
         return self.image.evaluate("img => img.__pictures")
 
-    def picture(self) -> bytes:
-        self.image.evaluate("img => img.decode()")
+    def picture(self, timeout: float = 20_000) -> bytes:
+        """A screenshot of the picture, once its image has loaded (a broken image never does).
+
+        Not ``img.decode()``: Chromium rejects that promise when a newer picture replaces the image
+        while it decodes, and its compositor may refuse a decode; neither says the picture is wrong."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.image.page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                              arg=self.image.element_handle(), timeout=timeout)
+        except PlaywrightTimeout:
+            state = self.image.evaluate("img => `complete=${img.complete} naturalWidth=${img.naturalWidth}`")
+            raise AssertionError(f"the picture did not load within {timeout / 1000:g} s ({state})") from None
         return self.image.screenshot()
 
     def press(self, handle, key: str = "") -> bytes:
