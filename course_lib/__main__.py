@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from . import __version__, functions, presets
-
-EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
+from .grading import EXERCISES
 
 
 def _animate(args) -> int:
@@ -34,12 +33,12 @@ def _doctor(args) -> int:
 
 
 def _release(args) -> int:
-    from .grading.release import ROOT, release, student_bundle
+    from .grading.release import release, student_bundle
 
     if args.student_bundle:
         print(f"wrote the student bundle (no solutions/) to {student_bundle(Path(args.student_bundle))}")
         return 0
-    differing = release(ROOT / "solutions", ROOT / "exercises", check=args.check)
+    differing = release(check=args.check)
     if args.check:
         if differing:
             print("exercises/ is out of date for: " + ", ".join(differing) + " (run python -m course_lib release)")

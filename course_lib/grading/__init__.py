@@ -5,3 +5,8 @@
 - :mod:`.release`: ``python -m course_lib release`` (solutions -> exercises, student bundle);
 - :mod:`.grade`: ``python -m course_lib grade`` (rebuild from the trusted template, run nbval, report).
 """
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]  # the course: notebooks/, solutions/, exercises/
+SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import nbformat
 
+from . import EXERCISES
 from .notebook import is_answer, read, role, tasks
 from .scan import neutralise_markers, problems
 
-ROOT = Path(__file__).resolve().parents[2]
 CONFTEST = """def pytest_collectstart(collector):
     if str(getattr(collector, "fspath", "")).endswith(".ipynb"):
         collector.skip_compare += ("stderr",)
@@ -184,7 +184,7 @@ def grade_notebook(nb, template, cell_timeout: float = 60.0) -> list:
     return list(results.values())
 
 
-def grade(path, template_dir=ROOT / "exercises", cell_timeout: float = 60.0) -> Report:
+def grade(path, template_dir=EXERCISES, cell_timeout: float = 60.0) -> Report:
     """Grade one submission file (never modified) against ``template_dir/<same name>``."""
     path = Path(path)
     report = Report(submission=str(path))
@@ -205,7 +205,7 @@ def grade(path, template_dir=ROOT / "exercises", cell_timeout: float = 60.0) -> 
     return report
 
 
-def grade_many(paths, template_dir=ROOT / "exercises", workers: int = 2, cell_timeout: float = 60.0,
+def grade_many(paths, template_dir=EXERCISES, workers: int = 2, cell_timeout: float = 60.0,
                progress: bool = True) -> list:
     """Grade several submissions in parallel (each in its own kernel), with a progress bar."""
     from tqdm import tqdm

@@ -14,9 +14,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from . import EXERCISES, ROOT, SOLUTIONS
 from .notebook import is_answer, read, stub_source
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def execute(nb, cwd: Path, timeout: int = 600):
@@ -40,7 +39,7 @@ def make_exercise(solution_path: Path):
     return nb
 
 
-def release(solutions: Path = ROOT / "solutions", exercises: Path = ROOT / "exercises", check: bool = False) -> list:
+def release(solutions: Path = SOLUTIONS, exercises: Path = EXERCISES, check: bool = False) -> list:
     """Write (or with ``check``, compare) every exercise; returns the names that differ."""
     exercises.mkdir(exist_ok=True)
     differing = []
