@@ -242,14 +242,11 @@ class ExplorerBox:
 
         Not ``img.decode()``: Chromium rejects that promise when a newer picture replaces the image
         while it decodes, and its compositor may refuse a decode; neither says the picture is wrong."""
-        from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-        try:
-            self.image.page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                                              arg=self.image.element_handle(), timeout=timeout)
-        except PlaywrightTimeout:
+        def failure() -> str:
             state = self.image.evaluate("img => `complete=${img.complete} naturalWidth=${img.naturalWidth}`")
-            raise AssertionError(f"the picture did not load within {timeout / 1000:g} s ({state})") from None
+            return f"the picture did not load within {timeout / 1000:g} s ({state})"
+
+        self._wait_until("img.complete && img.naturalWidth > 0", timeout, failure)
         return self.image.screenshot()
 
     def press(self, handle, key: str = "") -> bytes:
@@ -265,14 +262,17 @@ class ExplorerBox:
         return self.picture()
 
     def _wait_for_pictures(self, count: int, action: str, timeout: float = 20_000) -> None:
+        self._wait_until(f"img.__pictures >= {count}", timeout, lambda: (
+            f"{action}: {self.pictures()} new picture(s) within {timeout / 1000:g} s, expected {count}"))
+
+    def _wait_until(self, condition: str, timeout: float, failure) -> None:
+        """Wait until ``condition`` (JavaScript about ``img``) holds, else raise ``AssertionError(failure())``."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         try:
-            self.image.page.wait_for_function("([img, n]) => img.__pictures >= n",
-                                              arg=[self.image.element_handle(), count], timeout=timeout)
+            self.image.page.wait_for_function(f"img => {condition}", arg=self.image.element_handle(), timeout=timeout)
         except PlaywrightTimeout:
-            raise AssertionError(f"{action}: {self.pictures()} new picture(s) within {timeout / 1000:g} s, "
-                                 f"expected {count}") from None
+            raise AssertionError(failure()) from None
 
     def play(self, frames: int = 3, timeout: float = 20_000) -> int:
         """Press Stop (back to the first step), then Play; wait for ``frames`` new pictures, press
