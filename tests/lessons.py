@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import nbformat
-
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -12,7 +10,3 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 def explorer_count(nb) -> int:
     """How many live explorers a notebook shows: its stored widget outputs."""
     return sum(WIDGET in out.get("data", {}) for cell in nb.cells for out in cell.get("outputs", []))
-
-
-def read(path: Path):
-    return nbformat.read(path, as_version=4)

@@ -11,7 +11,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from lessons import LESSONS, ROOT, explorer_count, read
+from lessons import LESSONS, ROOT, explorer_count
 
 from course_lib.grading import notebook as roles
 
@@ -52,10 +52,10 @@ def test_launch_links_open_lessons_that_exist():
 
 def lesson_facts(path: Path) -> tuple[int, int, int]:
     """Words of prose, live explorers, and graded exercise tasks of a lesson."""
-    nb = read(path)
+    nb = roles.read(path)
     words = sum(len(re.findall(r"[A-Za-z]+", c.source)) for c in nb.cells if c.cell_type == "markdown")
     exercise = ROOT / "exercises" / path.name
-    tasks = len(roles.tasks(read(exercise))) if exercise.exists() else 0
+    tasks = len(roles.tasks(roles.read(exercise))) if exercise.exists() else 0
     return words, explorer_count(nb), tasks
 
 
@@ -79,7 +79,7 @@ def test_instructor_timing_table_matches_the_notebooks():
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name[:2])
 def test_every_heading_starts_a_slide(path):
-    nb = read(path)
+    nb = roles.read(path)
     for index, cell in enumerate(nb.cells):
         heading = cell.cell_type == "markdown" and cell.source.startswith("#")
         slide_type = cell.metadata.get("slideshow", {}).get("slide_type")

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from labdriver import REPO, ExplorerBox, NotebookPage
-from lessons import LESSONS, explorer_count, read
+from lessons import LESSONS, explorer_count
 
 from course_lib.grading import notebook as roles
 
@@ -36,7 +36,7 @@ def test_notebook_runs_and_its_explorers_respond(opened, artifacts, name):
     assert notebook.problems() == []
 
     boxes = notebook.explorers()
-    assert len(boxes) == explorer_count(read(REPO / "notebooks" / name))
+    assert len(boxes) == explorer_count(roles.read(REPO / "notebooks" / name))
     for number, box in enumerate(boxes, 1):
         explorer = ExplorerBox(box)
         picture = explorer.picture()
@@ -53,7 +53,7 @@ def test_notebook_runs_and_its_explorers_respond(opened, artifacts, name):
 
 def solution_of(exercise: str, task: str) -> str:
     """The solution's answer cell for ``task``, without the solution markers."""
-    nb = read(REPO / "solutions" / exercise)
+    nb = roles.read(REPO / "solutions" / exercise)
     (cell,) = [c for c in nb.cells if roles.is_answer(c) and roles.role(c)["task"] == task]
     lines = cell.source.splitlines()
     return "\n".join(line for line in lines if not (roles.BEGIN.match(line) or roles.END.match(line)))
@@ -65,7 +65,7 @@ def test_exercise_answer_typed_in_the_browser_passes_its_check(opened, artifacts
     notebook = opened(f"exercises/{exercise}")
     page = notebook.page
     cells = page.locator(".jp-Notebook .jp-Cell")
-    nb = read(REPO / "exercises" / exercise)
+    nb = roles.read(REPO / "exercises" / exercise)
     answer = next(i for i, c in enumerate(nb.cells) if roles.is_answer(c))
     check = answer + 1
     assert roles.is_check(nb.cells[check])
