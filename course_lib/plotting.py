@@ -33,9 +33,22 @@ def style(talk: bool = False):
         yield
 
 
-def new_figure(width_px: int = 600, height_px: int = 500, dpi: int = 100) -> Figure:
-    """A Figure with an Agg canvas attached, independent of pyplot."""
-    fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, layout="constrained")
+class CourseFigure(Figure):
+    """A ``Figure`` that shows itself as a PNG wherever IPython displays it.
+
+    A plain ``Figure`` made without pyplot has no rich representation: a kernel shows it as the
+    text ``<Figure size 700x380 with 1 Axes>`` unless ``%matplotlib inline`` registered a
+    formatter. ``_repr_png_`` makes the picture appear in JupyterLab, in nbval and nbclient runs
+    and in nbconvert's HTML, with no magic line.
+    """
+
+    def _repr_png_(self) -> bytes:
+        return figure_to_png(self)
+
+
+def new_figure(width_px: int = 600, height_px: int = 500, dpi: int = 100) -> CourseFigure:
+    """A :class:`CourseFigure` with an Agg canvas attached, independent of pyplot."""
+    fig = CourseFigure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     return fig
 
