@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib import functions, optim
+from course_lib.optim.minimize import BLOW_UP_FACTOR
 
 
 def test_trajectory_shapes_and_records():
@@ -31,14 +32,60 @@ def test_divergence_stops_cleanly_without_warnings():
     # pytest turns warnings into errors (pyproject), so an overflow warning would fail here
     traj = optim.minimize(optim.SGD(lr=1.0), functions.rosenbrock, steps=100)
     assert traj.diverged
-    k = traj.diverged_at
+    k = traj.blew_up_at
     assert len(traj.xs) == len(traj.losses) == k and len(traj.lrs) == k - 1
     assert np.all(np.isfinite(traj.xs)) and np.all(np.isfinite(traj.losses))
+    assert 1 <= traj.diverged_at <= k
 
 
-def test_non_finite_start_diverges_at_zero():
-    traj = optim.minimize(optim.SGD(lr=0.1), functions.quadratic, x0=[np.nan, 0.0], steps=3)
-    assert traj.diverged_at == 0 and traj.xs.shape == (0,) and len(traj.lrs) == 0
+def test_divergence_is_reported_where_it_starts_not_where_it_overflows():
+    # eta*L = 2.1 on a quadratic: the error along the top eigenvector grows by 1.1 from step 1
+    f = functions.ill_conditioned_quadratic(kappa=10.0)
+    traj = optim.minimize(optim.SGD(lr=2.1 / f.L), f, steps=5000)
+    assert traj.diverged_at == 1
+    assert np.all(np.diff(traj.losses) > 0)  # it really grew from the first step
+    assert traj.blew_up_at < 5000 and traj.losses[-1] <= traj.losses[0] * (1 + BLOW_UP_FACTOR)
+
+
+def test_onset_is_the_start_of_the_final_rise_above_the_start_loss():
+    losses = iter([5.0, 4.0, 6.0, 3.0, 7.0, 9.0, np.inf])
+    traj = optim.minimize(optim.SGD(lr=0.0), lambda x: (next(losses), np.zeros_like(x)), x0=[0.0], steps=10)
+    assert (traj.diverged_at, traj.blew_up_at) == (4, 6)
+    np.testing.assert_array_equal(traj.losses, [5.0, 4.0, 6.0, 3.0, 7.0, 9.0])
+
+
+def test_a_run_that_rises_above_its_start_and_comes_back_has_not_diverged():
+    losses = iter([5.0, 50.0, 500.0, 1.0, 0.5])
+    traj = optim.minimize(optim.SGD(lr=0.0), lambda x: (next(losses), np.zeros_like(x)), x0=[0.0], steps=4)
+    assert not traj.diverged and traj.diverged_at is None and traj.blew_up_at is None
+
+
+def test_a_finite_loss_a_million_times_its_start_is_a_blow_up():
+    losses = iter([2.0, 3.0, 2.0 + 1e6 * 2.0 + 1.0])
+    traj = optim.minimize(optim.SGD(lr=0.0), lambda x: (next(losses), np.zeros_like(x)), x0=[0.0], steps=5)
+    assert (traj.diverged_at, traj.blew_up_at) == (1, 2)
+
+
+@pytest.mark.parametrize("x0", [[np.nan, 0.0], [np.inf, 1.0], [0.0, -np.inf]])
+def test_a_non_finite_start_is_refused_by_name(x0):
+    with pytest.raises(ValueError, match=r"Invalid x0: .*finite"):
+        optim.minimize(optim.SGD(lr=0.1), functions.quadratic, x0=x0, steps=3)
+
+
+@pytest.mark.parametrize("x0", [[1.0, 2.0, 3.0], [1.0], [[1.0, 2.0]]])
+def test_a_start_of_the_wrong_dimension_is_refused_by_name(x0):
+    with pytest.raises(ValueError, match=r"Invalid x0 shape .* rosenbrock takes a vector of 2 numbers"):
+        optim.minimize(optim.SGD(lr=0.1), functions.rosenbrock, x0=x0, steps=3)
+
+
+def test_a_start_that_is_not_numbers_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"Invalid x0"):
+        optim.minimize(optim.SGD(lr=0.1), functions.rosenbrock, x0=["a", "b"], steps=3)
+
+
+def test_a_start_with_an_infinite_loss_is_refused():
+    with pytest.raises(ValueError, match=r"Invalid x0: the loss there is inf"):
+        optim.minimize(optim.SGD(lr=0.1), lambda x: (np.inf, x), x0=[1.0], steps=3)
 
 
 def test_a_plain_callable_objective():

@@ -30,16 +30,16 @@ def test_gradient_descent_diverges_above_2_over_L():
     below = optim.minimize(optim.SGD(lr=1.99 / f.L), f, steps=3000)
     above = optim.minimize(optim.SGD(lr=2.01 / f.L), f, steps=3000)
     assert below.final_loss < 1e-6 * below.losses[0]
-    assert above.final_loss > 1e6 * above.losses[0]
+    assert above.diverged and above.blew_up_at < 3000 and above.losses[-1] > 1e5 * above.losses[0]
     # along the top eigenvector the error is multiplied by |1 - lr L| each step
-    assert measured_rate(above, f.minima[0], 2000, 3000) == pytest.approx(1.01, rel=1e-3)
+    assert measured_rate(above, f.minima[0], 400, 600) == pytest.approx(1.01, rel=1e-3)
 
 
 def test_far_too_large_step_is_reported_as_diverged():
     f = functions.ill_conditioned_quadratic(kappa=10.0)
     traj = optim.minimize(optim.SGD(lr=3.0 / f.L), f, steps=5000)
-    assert traj.diverged and 0 < traj.diverged_at < 5000
-    assert np.all(np.isfinite(traj.xs)) and len(traj.xs) == traj.diverged_at
+    assert traj.diverged and traj.diverged_at == 1 and traj.blew_up_at < 5000
+    assert np.all(np.isfinite(traj.xs)) and len(traj.xs) == traj.blew_up_at
 
 
 @pytest.mark.parametrize("kappa", [100.0, 1000.0])
