@@ -21,7 +21,8 @@ import numpy as np
 
 def backtracking_armijo(objective, x, direction, t0: float = 1.0, c1: float = 1e-4, shrink: float = 0.5,
                         max_evaluations: int = 60):
-    r"""The first :math:`t \in \{t_0, \rho t_0, \rho^2 t_0, \dots\}` with sufficient decrease,
+    r"""The first :math:`t \in \{t_0, \sigma t_0, \sigma^2 t_0, \dots\}` (:math:`\sigma` = ``shrink``) with
+    sufficient decrease,
 
     .. math:: f(x + t d) \le f(x) + c_1\, t\, \nabla f(x)^\top d,
 

@@ -16,15 +16,15 @@ class NewtonState(NamedTuple):
 class Newton(Optimizer):
     r"""Jump to the minimiser of the local quadratic model.
 
-    Minimising :math:`f(\theta) + g^\top p + \tfrac12 p^\top H p` over :math:`p` gives
-    :math:`H p = -g`; damping adds :math:`\lambda I` (Levenberg, 1944), which interpolates
-    between Newton (:math:`\lambda = 0`) and a gradient step of size :math:`1/\lambda`:
+    Minimising :math:`f(\theta) + g^\top p + \tfrac12 p^\top \nabla^2 f(\theta)\, p` over :math:`p` gives
+    :math:`\nabla^2 f(\theta)\, p = -g`; damping adds :math:`\nu I` (Levenberg, 1944), which
+    interpolates between Newton (:math:`\nu = 0`) and a gradient step of size :math:`1/\nu`:
 
     .. math::
-        \theta_t = \theta_{t-1} - \eta\,\left(\nabla^2 f(\theta_{t-1}) + \lambda I\right)^{-1}
+        \theta_t = \theta_{t-1} - \eta\,\left(\nabla^2 f(\theta_{t-1}) + \nu I\right)^{-1}
             \nabla f(\theta_{t-1})
 
-    On a quadratic with :math:`\eta = 1, \lambda = 0` it lands on the minimiser in one step
+    On a quadratic with :math:`\eta = 1, \nu = 0` it lands on the minimiser in one step
     (Nocedal and Wright, "Numerical Optimization", chapter 3.3). Not in ``torch.optim``.
 
     >>> from course_lib.functions import Quadratic
