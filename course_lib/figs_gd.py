@@ -115,7 +115,7 @@ def plot_losses_by_eta(runs: dict, f_star: float = 0.0, size=(700, 380)):
     return fig
 
 
-def plot_norm_balls(g, D, size=(900, 330)):
+def plot_norm_balls(g, D, size=(900, 370)):
     r"""One panel per norm: its unit ball, :math:`-g` (grey) and the steepest-descent direction."""
     g = np.asarray(g, dtype=float)
     with style():
