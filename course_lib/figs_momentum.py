@@ -82,6 +82,12 @@ def measured_rate_1d(eta_lambda: float, beta: float, nesterov: bool = False, ste
     return fitted_rate(np.column_stack([e[1:], e[:-1]]))
 
 
+def max_difference(xs: np.ndarray, ys: np.ndarray) -> float:
+    """Largest ``|xs - ys|``, or ``inf`` when the runs have different lengths (one stopped: it blew up)."""
+    xs, ys = np.asarray(xs), np.asarray(ys)
+    return float(np.abs(xs - ys).max()) if xs.shape == ys.shape else float("inf")
+
+
 def steps_to_tolerance(traj, minimizer, tolerance: float) -> int | None:
     """First step at which ``||theta_t - theta*|| < tolerance * ||theta_0 - theta*||`` (``None`` if never)."""
     errors = np.linalg.norm(traj.xs - minimizer, axis=1)
