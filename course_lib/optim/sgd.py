@@ -17,18 +17,25 @@ class SGDState(NamedTuple):
 class SGD(Optimizer):
     r"""Gradient descent, optionally with (Nesterov) momentum and weight decay.
 
-    With :math:`g_t = \pm\nabla f(\theta_{t-1}) + \lambda\theta_{t-1}` (minus when maximizing):
+    With :math:`g_t = \pm\nabla f(\theta_{t-1}) + \lambda\theta_{t-1}` (minus when maximizing),
+    momentum :math:`\beta`, dampening :math:`\tau` and the momentum buffer :math:`m_t`:
 
     .. math::
-        b_1 = g_1, \qquad b_t = \mu b_{t-1} + (1-\tau) g_t \quad (t > 1)
+        m_1 = g_1, \qquad m_t = \beta\, m_{t-1} + (1-\tau)\, g_t \quad (t > 1)
 
-        d_t = g_t + \mu b_t \text{ (Nesterov)}, \qquad d_t = b_t \text{ (otherwise)}
+        d_t = g_t + \beta\, m_t \text{ (Nesterov)}, \qquad d_t = m_t \text{ (otherwise)}
 
-        \theta_t = \theta_{t-1} - \eta\, d_t
+        \theta_t = \theta_{t-1} - \eta_t\, d_t
 
-    With :math:`\mu = 0`, :math:`d_t = g_t`. The buffer starts as the first gradient with
-    no dampening :math:`\tau`, as in torch (Sutskever et al., 2013, "On the importance of
-    initialization and momentum in deep learning"; Polyak, 1964).
+    With :math:`\beta = 0`, :math:`d_t = g_t`. The buffer starts as the first gradient with no
+    dampening :math:`\tau`, as in torch. With :math:`\tau = 0` this is Polyak's (1964) heavy ball,
+    :math:`\theta_t = \theta_{t-1} - \eta g_t + \beta(\theta_{t-1} - \theta_{t-2})`; :math:`\eta_t`
+    multiplies the whole buffer, unlike the form :math:`m_t = \beta m_{t-1} + \eta_t g_t`,
+    :math:`\theta_t = \theta_{t-1} - m_t` of Sutskever, Martens, Dahl and Hinton (2013, "On the
+    importance of initialization and momentum in deep learning"), which agrees only for a constant
+    :math:`\eta`. ``nesterov=True`` is Nesterov's (1983) look-ahead method with the iterate stored at
+    the look-ahead point, as reparametrised by Bengio, Boulanger-Lewandowski and Pascanu (2013,
+    "Advances in optimizing recurrent networks", sec. 3.5); it takes one gradient per step.
 
     >>> opt = SGD(lr=0.1, momentum=0.9)
     >>> x, state = opt.update(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
