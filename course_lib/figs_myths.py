@@ -101,6 +101,27 @@ def keras_inverse_time_decay(initial_learning_rate, decay_steps, decay_rate, sta
     return lr
 
 
+def keras_adam(lr=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    r"""One step of Keras 3's ``Adam.update_step``, as its source writes it, as a pure function
+    ``step(theta, g, state) -> (theta, state)`` with ``state = (t, m, v)`` (start: ``(0, 0, 0)``):
+
+    .. math::
+        \alpha_t = \eta\sqrt{1-\beta_2^t}/(1-\beta_1^t), \quad
+        \theta_t = \theta_{t-1} - \alpha_t\, m_t / (\sqrt{v_t} + \hat\epsilon)
+
+    :math:`\hat\epsilon` is added to the *uncorrected* :math:`\sqrt{v_t}` ("epsilon hat", Kingma and Ba,
+    2015, end of section 2), so it acts like torch's :math:`\epsilon = \hat\epsilon/\sqrt{1-\beta_2^t}`.
+    """
+    def step(theta, g, state):
+        t, m, v = state
+        t += 1
+        alpha = lr * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        m = m + (g - m) * (1 - beta_1)
+        v = v + (g * g - v) * (1 - beta_2)
+        return theta - m * alpha / (np.sqrt(v) + epsilon), (t, m, v)
+    return step
+
+
 # --- stale gradients (asynchronous SGD) ---
 
 def delayed_gd(grad, x0, lr: float, delay: int, steps: int) -> np.ndarray:
