@@ -64,7 +64,8 @@ class MythLog:
     def table(self) -> Markdown:
         lines = ["| # | claim | verdict | checks passed | lesson |", "|---|---|---|---|---|"]
         for row in sorted(self.rows, key=lambda r: r["number"]):
-            cells = (row["number"], row["text"], f"**{row['verdict']}**", row["checks"], row["lesson"])
+            text = row["text"].replace("_", r"\_").replace("*", r"\*")        # plain text, not emphasis
+            cells = (row["number"], text, f"**{row['verdict']}**", row["checks"], row["lesson"])
             lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
         return Markdown("\n".join(lines))
 
