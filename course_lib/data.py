@@ -110,10 +110,10 @@ def two_moons(n: int = 400, noise: float = 0.15, seed: int = 0):
 
 
 def minibatch_run(opt, loss: LeastSquares, w0, batch_size: int, epochs: int, seed: int = 0):
-    """Train with minibatches: each step uses the gradient of one minibatch only.
+    r"""Train with minibatches: each step uses the gradient of one minibatch only.
 
-    Returns ``(ws, losses)``: the weights after each step (``ws[0] = w0``) and the *full*
-    training loss at each of them (what we want to minimise, measured on all samples).
+    Returns ``(ws, losses)``: the parameters :math:`\theta_t` after each step (``ws[0] = w0``) and the
+    *full* training loss :math:`f(\theta_t)` at each of them (what we want to minimise, measured on all samples).
     ``batch_size = n`` is full-batch gradient descent; ``batch_size = 1`` is "pure" SGD.
     """
     rng = np.random.default_rng(seed)
