@@ -10,12 +10,13 @@ import numpy as np
 class Regression(NamedTuple):
     X: np.ndarray  # (n, d) inputs
     y: np.ndarray  # (n,) targets
-    w_true: np.ndarray  # (d,) the weights that generated y
+    w_true: np.ndarray  # (d,) the parameters theta that generated y
     noise: float
 
 
 def linear_regression_data(n: int = 1000, w_true=(2.0, -1.0), noise: float = 0.5, seed: int = 0) -> Regression:
-    r"""Inputs :math:`x_i \sim \mathcal N(0, I)` and targets :math:`y_i = w^\top x_i + \sigma\varepsilon_i`."""
+    r"""Inputs :math:`x_i \sim \mathcal N(0, I)` and targets
+    :math:`y_i = \theta_{\text{true}}^\top x_i + \sigma\varepsilon_i` (``w_true`` is :math:`\theta_{\text{true}}`)."""
     if n < 1:
         raise ValueError(f"Invalid n value: {n} (>= 1)")
     rng = np.random.default_rng(seed)
@@ -25,9 +26,38 @@ def linear_regression_data(n: int = 1000, w_true=(2.0, -1.0), noise: float = 0.5
     return Regression(X, y, w_true, noise)
 
 
+def ill_conditioned_regression(n: int = 4096, d: int = 20, kappa: float = 100.0, noise: float = 0.5,
+                               seed: int = 0) -> Regression:
+    r"""Least squares whose Hessian :math:`H = X^\top X / n` has the eigenvalues
+    :math:`\lambda_i` spaced evenly in :math:`\log` from :math:`\mu = 1/\kappa` to :math:`L = 1`, exactly.
+
+    :math:`X = \sqrt n\, U \operatorname{diag}(\sqrt{\lambda})\, V^\top` with :math:`U` (``n`` x ``d``,
+    orthonormal columns) and :math:`V` (``d`` x ``d``, orthogonal) random; targets
+    :math:`y_i = x_i^\top\theta_{\text{true}} + \sigma\varepsilon_i` with
+    :math:`\theta_{\text{true}} \sim \mathcal N(0, I)`.
+
+    >>> data = ill_conditioned_regression(n=64, d=4, kappa=100.0)
+    >>> np.round(np.linalg.eigvalsh(data.X.T @ data.X / 64), 6).tolist()
+    [0.01, 0.046416, 0.215443, 1.0]
+    """
+    if not 1 <= d <= n:
+        raise ValueError(f"Invalid n, d values: n={n}, d={d} (1 <= d <= n)")
+    if not kappa >= 1:
+        raise ValueError(f"Invalid kappa value: {kappa} (a condition number >= 1)")
+    rng = np.random.default_rng(seed)
+    U, _ = np.linalg.qr(rng.normal(size=(n, d)))
+    V, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    eigenvalues = np.geomspace(1.0 / kappa, 1.0, d)
+    X = np.sqrt(n) * (U * np.sqrt(eigenvalues)) @ V.T
+    theta_true = rng.normal(size=d)
+    y = X @ theta_true + noise * rng.normal(size=n)
+    return Regression(X, y, theta_true, noise)
+
+
 class LeastSquares:
-    r"""Mean squared error :math:`L(w) = \frac{1}{2n}\lVert Xw - y\rVert^2` and its gradient
-    :math:`\nabla L(w) = \frac1n X^\top (Xw - y)` on all samples or on a minibatch ``idx``."""
+    r"""Mean squared error :math:`f(\theta) = \frac{1}{2n}\lVert X\theta - y\rVert^2` and its gradient
+    :math:`\nabla f(\theta) = \frac1n X^\top (X\theta - y)` on all samples or on a minibatch ``idx``
+    (the argument ``w`` is :math:`\theta`)."""
 
     def __init__(self, X, y):
         self.X, self.y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
@@ -80,10 +110,10 @@ def two_moons(n: int = 400, noise: float = 0.15, seed: int = 0):
 
 
 def minibatch_run(opt, loss: LeastSquares, w0, batch_size: int, epochs: int, seed: int = 0):
-    """Train with minibatches: each step uses the gradient of one minibatch only.
+    r"""Train with minibatches: each step uses the gradient of one minibatch only.
 
-    Returns ``(ws, losses)``: the weights after each step (``ws[0] = w0``) and the *full*
-    training loss at each of them (what we want to minimise, measured on all samples).
+    Returns ``(ws, losses)``: the parameters :math:`\theta_t` after each step (``ws[0] = w0``) and the
+    *full* training loss :math:`f(\theta_t)` at each of them (what we want to minimise, measured on all samples).
     ``batch_size = n`` is full-batch gradient descent; ``batch_size = 1`` is "pure" SGD.
     """
     rng = np.random.default_rng(seed)
