@@ -126,6 +126,8 @@ def plot_losses(ax, fun, trajectories: dict) -> None:
 
 def plot_schedule(schedule, steps: int = 100, ax=None, talk: bool = False):
     """``lr(t)`` for ``t = 0 .. steps - 1``; returns the Figure (a new one unless ``ax`` is given)."""
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"Invalid steps value: {steps!r} (an integer >= 1)")
     with style(talk):
         fig = None
         if ax is None:
@@ -155,12 +157,14 @@ def animate(fun, optimizers=("sgd", "momentum", "adam"), out="race.gif", x0=None
 
     if frames < 2 or fps < 1:
         raise ValueError(f"Invalid frames/fps: frames={frames} (>= 2), fps={fps} (>= 1)")
-    fun = functions.get(fun) if isinstance(fun, str) else fun
+    out = Path(out)
+    if out.suffix.lower() != ".gif" or not out.parent.is_dir():
+        raise ValueError(f"Invalid out value: {str(out)!r} (a file name ending in .gif, in a folder that exists)")
+    fun = functions.get(fun)
     scene = RaceScene(fun, _as_named_optimizers(fun, optimizers), x0, steps, size, talk)
     ks = np.unique(np.linspace(0, steps, frames).round().astype(int))
     pictures = [Image.fromarray(scene.rgb(int(k))).convert("P", palette=Image.Palette.ADAPTIVE) for k in ks]
     durations = [round(1000 / fps)] * (len(pictures) - 1) + [2000]
-    out = Path(out)
     pictures[0].save(out, save_all=True, append_images=pictures[1:], duration=durations, loop=0)
     scene.fig.clear()
     return out

@@ -9,12 +9,35 @@ the start point changes, never when the step changes.
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 
 from . import optim
 from .plotting import COLORS, clip_to_view, draw_landscape, loss_gap, new_figure, rgba_to_png, style
 
 LOSS_DECADES = 10  # the log-scale loss panel spans this many powers of ten below f(x0) - f*
+
+
+def check_steps(steps) -> int:
+    """``steps`` if it is a whole number >= 1 (a race needs at least one step to show)."""
+    if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1:
+        raise ValueError(f"Invalid steps value: {steps!r} (an integer >= 1)")
+    return int(steps)
+
+
+def start_point(fun, x0=None) -> np.ndarray:
+    """``x0`` as a point of ``fun``'s dimension with finite coordinates (default: ``fun.start``)."""
+    if x0 is None:
+        return np.array(fun.start, dtype=float)
+    try:
+        point = np.array(x0, dtype=float)
+    except (TypeError, ValueError):
+        point = None
+    if point is None or point.shape != (fun.dim,) or not np.all(np.isfinite(point)):
+        example = [float(v) for v in fun.start]
+        raise ValueError(f"Invalid x0 value: {x0!r} ({fun.dim} finite numbers for {fun.name}, e.g. x0={example})")
+    return point
 
 
 class RaceScene:
@@ -25,9 +48,9 @@ class RaceScene:
             raise ValueError(f"the race scene needs a 2-D landscape; {fun.name} has dim={fun.dim}")
         if not optimizers:
             raise ValueError("optimizers must name at least one optimizer")
-        self.fun, self.steps, self.talk = fun, int(steps), talk
+        self.fun, self.steps, self.talk = fun, check_steps(steps), talk
         self.optimizers = dict(optimizers)
-        self.x0 = np.array(fun.start if x0 is None else x0, dtype=float)
+        self.x0 = start_point(fun, x0)
         self.trajectories = {name: self._run(opt) for name, opt in self.optimizers.items()}
         with style(talk):
             self.fig = new_figure(*size)
@@ -48,7 +71,7 @@ class RaceScene:
 
     def set_start(self, x0) -> None:
         """Start every optimizer from ``x0``; the loss panel's range follows the new start."""
-        self.x0 = np.array(x0, dtype=float)
+        self.x0 = start_point(self.fun, x0)
         self.trajectories = {name: self._run(opt) for name, opt in self.optimizers.items()}
         self.start_marker.set_data([self.x0[0]], [self.x0[1]])
         self._draw_background()

@@ -45,12 +45,13 @@ LANDSCAPES = {
 }
 
 
-def get(name: str) -> Landscape:
-    """The landscape called ``name`` (see ``LANDSCAPES``)."""
-    try:
+def get(name) -> Landscape:
+    """The landscape called ``name`` (see ``LANDSCAPES``); a :class:`Landscape` is returned as it is."""
+    if isinstance(name, Landscape):
+        return name
+    if isinstance(name, str) and name in LANDSCAPES:
         return LANDSCAPES[name]
-    except KeyError:
-        raise ValueError(f"Unknown landscape {name!r}; choose from {sorted(LANDSCAPES)}") from None
+    raise ValueError(f"Unknown landscape {name!r}; choose from {sorted(LANDSCAPES)} or pass a Landscape")
 
 
 __all__ = [
