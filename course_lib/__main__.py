@@ -131,7 +131,7 @@ def _add_animate(commands, names) -> None:
     option("--optimizers", default="sgd,momentum,adam", help="comma-separated preset names"
            + (f", from: {', '.join(optimizers)}" if optimizers else "") + DEFAULT)
     option("--out", default=Path("race.gif"), type=gif_path, help="the GIF file to write" + DEFAULT)
-    option("--steps", type=whole_number(1), default=200, help="optimizer steps in the race" + DEFAULT)
+    option("--steps", type=whole_number(1), default=1000, help="optimizer steps in the race" + DEFAULT)
     option("--frames", type=whole_number(2), default=60, help="pictures, evenly spaced over the steps" + DEFAULT)
     option("--fps", type=whole_number(1), default=15, help="frames per second; the last is held 2 s" + DEFAULT)
     option("--start", type=point, metavar="X,Y",
