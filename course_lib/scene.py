@@ -26,7 +26,7 @@ LOSS_DECADES = 10  # the log-scale loss panel spans at most this many powers of 
 RACE_COLORS = tuple(COLORS[i] for i in (0, 1, 6, 5, 3, 2, 4))
 #: Head markers: a shape per optimizer (readable without colour), also shown before its name.
 RACE_MARKERS = (("o", "\u25cf"), ("s", "\u25a0"), ("D", "\u25c6"), ("^", "\u25b2"), ("v", "\u25bc"),
-                ("p", "\u2b1f"), ("h", "\u2b22"))
+                (">", "\u25b6"), ("<", "\u25c0"))  # glyphs that DejaVu Sans Mono has
 
 
 def check_steps(steps) -> int:
