@@ -90,6 +90,23 @@ def _doctor(args) -> int:
     return doctor_main()
 
 
+def _html(args) -> int:
+    from .static_html import to_html
+
+    for notebook in args.notebooks:
+        out, missing_alt = to_html(notebook)
+        print(f"wrote {out}" + (f" ({missing_alt} picture(s) without alt text)" if missing_alt else ""))
+    return 0
+
+
+def notebook_file(text: str) -> Path:
+    """An argument type: an existing ``.ipynb`` file."""
+    path = Path(text)
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise argparse.ArgumentTypeError(f"expected a notebook file (.ipynb) that exists, got {text!r}")
+    return path
+
+
 def _release(args) -> int:
     from .grading.release import release, student_bundle
 
@@ -150,6 +167,13 @@ def build_parser(names=None) -> argparse.ArgumentParser:
                                  description="Check Python, the packages, the JupyterLab widget extension and the "
                                  "python3 kernel; print the fix for each problem (exit code 1 if there is one).")
     doctor.set_defaults(run=_doctor)
+    html = commands.add_parser("html", help="write notebooks as HTML pages that keep their pictures",
+                               description="Write each notebook as a self-contained HTML page next to it: each "
+                               "explorer shows its picture (not a widget that needs JavaScript from the internet), "
+                               "and each picture its alt text.")
+    html.add_argument("notebooks", nargs="+", type=notebook_file, metavar="NOTEBOOK",
+                      help="executed notebooks, e.g. notebooks/00_setup_and_tour.ipynb")
+    html.set_defaults(run=_html)
     release = commands.add_parser("release", help="regenerate exercises/ from solutions/",
                                   description="Regenerate exercises/ from solutions/ (answers become stubs).")
     release.add_argument("--check", action="store_true", help="only verify that exercises/ is current")

@@ -13,6 +13,7 @@ from numbers import Integral
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from . import optim
 from .plotting import COLORS, clip_to_view, draw_landscape, loss_gap, new_figure, rgba_to_png, style
@@ -115,6 +116,7 @@ class RaceScene:
         ax_loss.set_xlabel("step $t$")
         if self.fun.min_value is not None:
             ax_loss.set_yscale("log")
+            ax_loss.yaxis.set_minor_formatter(NullFormatter())  # a short range would label them all
             ax_loss.set_ylabel(r"$f - f^\star$")
         else:
             ax_loss.set_ylabel(r"$f$")
@@ -150,7 +152,8 @@ class RaceScene:
             gaps = np.concatenate([loss_gap(self.fun, t.losses) for t in self.trajectories.values()])
             gaps = gaps[np.isfinite(gaps) & (gaps > 0)]
             lowest = min(float(np.min(gaps)) if len(gaps) else start, start)
-            return max(lowest / 3, start * 10.0**-LOSS_DECADES), 3 * start
+            # at least two decades, so that two powers of ten carry the labels
+            return max(min(lowest / 3, start / 30), start * 10.0**-LOSS_DECADES), 3 * start
         losses = np.concatenate([t.losses for t in self.trajectories.values()] + [[self.fun.value(self.x0)]])
         low, high = float(np.min(losses)), float(np.max(losses))
         margin = 0.1 * max(high - low, 1e-9)

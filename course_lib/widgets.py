@@ -148,12 +148,19 @@ class PictureWidget:
         path.write_bytes(self.png(compress_level=6))
         return path
 
+    def alt_text(self) -> str:
+        """What the current picture shows, in words (the PNG's alt text in saved notebooks)."""
+        title = self.figure.axes[0].get_title() if self.figure.axes else ""
+        for tex, text in (("\n", " "), ("$", ""), ("\\max", "max"), ("\\eta", "η"), ("\\lambda", "λ")):
+            title = title.replace(tex, text)
+        return f"{self.name}" + (f": {title}" if title else "")
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle = bundle[0] if isinstance(bundle, tuple) else bundle
         bundle["image/png"] = base64.b64encode(self.png(compress_level=6)).decode()
         bundle["text/plain"] = self.name  # stable text: nbval compares text/plain
-        return bundle
+        return bundle, {"image/png": {"alt": self.alt_text()}}  # read by course_lib.static_html
 
     def close(self) -> None:
         """Close every widget and free the figure (also done when its cell is re-run)."""
@@ -232,6 +239,13 @@ class Explorer(PictureWidget):
     @property
     def trajectories(self) -> dict:
         return self.scene.trajectories
+
+    def alt_text(self) -> str:
+        """The race in words: landscape, start, step, and each optimizer's loss or divergence."""
+        k, x0 = self.step.value, self.scene.x0
+        states = "; ".join(f"{name} {self.scene.readout(name, k)}" for name in self.trajectories)
+        return (f"{', '.join(self.trajectories)} on {self.fun.name} from ({x0[0]:.3g}, {x0[1]:.3g}), "
+                f"step {k} of {self.steps}: {states}")
 
     def png(self, compress_level: int = 1) -> bytes:
         """The current frame as PNG bytes."""

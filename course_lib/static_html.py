@@ -1,0 +1,64 @@
+"""``python -m course_lib html NOTEBOOK``: a self-contained HTML page of a notebook, with pictures.
+
+Two things go wrong with a plain ``jupyter nbconvert --to html`` of a notebook that was executed
+by nbconvert (which saves the widgets' state in the notebook):
+
+- nbconvert's HTML exporter ranks the widget view first, so each explorer becomes an empty box
+  that only the widget JavaScript, fetched from a CDN, can fill; the PNG every explorer carries
+  is not used. Here the PNG ranks before the widget view (sliders cannot work without a kernel
+  anyway), so a widget without a picture still shows as a widget.
+- nbconvert's ``lab`` template writes no alt text: it puts "No description has been provided
+  for this image" on every picture. Here the alt text comes from the output's metadata
+  (``{"image/png": {"alt": ...}}``, which every explorer provides; a course figure gets one
+  with :func:`set_alt`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PRIORITY = ["application/javascript", "text/html", "text/markdown", "image/svg+xml", "text/vnd.mermaid",
+            "text/latex", "image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json", "text/plain"]
+NO_ALT = "No description has been provided for this image"  # what nbconvert writes when there is none
+TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block data_png scoped -%}
+{%- set alt = output | get_metadata('alt', 'image/png') -%}
+{%- if alt -%}
+{{ super() | replace('<img ', '<img alt="' ~ (alt | escape_html) ~ '" ', 1) }}
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock data_png -%}
+"""
+ALT_ATTRIBUTE = "_course_alt"
+
+
+def set_alt(figure, text: str):
+    """Give ``figure`` (from :func:`course_lib.plotting.new_figure`) the alt text its PNG carries
+    into saved notebooks and HTML pages; returns the figure, so a cell can end with it."""
+    setattr(figure, ALT_ATTRIBUTE, str(text))
+    return figure
+
+
+def alt_of(figure) -> str | None:
+    """The alt text given with :func:`set_alt`, else None."""
+    return getattr(figure, ALT_ATTRIBUTE, None)
+
+
+def to_html(notebook, out=None) -> tuple[Path, int]:
+    """Write ``notebook`` (a path) as a self-contained HTML page; return its path and the number
+    of pictures that have no alt text."""
+    import jinja2
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    notebook = Path(notebook)
+    out = notebook.with_suffix(".html") if out is None else Path(out)
+    exporter = HTMLExporter(config=Config({"NbConvertBase": {"display_data_priority": PRIORITY}}),
+                            extra_loaders=[jinja2.DictLoader({"course_static.html.j2": TEMPLATE})],
+                            template_file="course_static.html.j2")
+    html, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4),
+                                          resources={"metadata": {"name": notebook.stem}})
+    out.write_text(html, encoding="utf-8")
+    return out, html.count(f'alt="{NO_ALT}"')
