@@ -15,6 +15,7 @@ by nbconvert (which saves the widgets' state in the notebook):
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 PRIORITY = ["application/javascript", "text/html", "text/markdown", "image/svg+xml", "text/vnd.mermaid",
@@ -45,20 +46,44 @@ def alt_of(figure) -> str | None:
     return getattr(figure, ALT_ATTRIBUTE, None)
 
 
-def to_html(notebook, out=None) -> tuple[Path, int]:
-    """Write ``notebook`` (a path) as a self-contained HTML page; return its path and the number
-    of pictures that have no alt text."""
+@functools.cache
+def _exporter_class():
     import jinja2
-    import nbformat
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
+    class CourseHTMLExporter(HTMLExporter):
+        """nbconvert's HTML exporter with pictures ranked before widget views and alt text from the
+        outputs' metadata (``jupyter nbconvert --to course_html`` once registered as an exporter)."""
+
+        export_from_notebook = "HTML, pictures kept"
+
+        @property
+        def default_config(self):
+            config = super().default_config
+            config.merge(Config({"NbConvertBase": {"display_data_priority": PRIORITY}}))
+            return config
+
+        def __init__(self, **kwargs):
+            kwargs.setdefault("extra_loaders", [jinja2.DictLoader({"course_static.html.j2": TEMPLATE})])
+            kwargs.setdefault("template_file", "course_static.html.j2")
+            super().__init__(**kwargs)
+
+    return CourseHTMLExporter
+
+
+def __getattr__(name: str):
+    # the exporter class is built on first use: set_alt must not import nbconvert
+    if name == "CourseHTMLExporter":
+        return _exporter_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def to_html(notebook, out=None) -> tuple[Path, int]:
+    """Write ``notebook`` (a path) as a self-contained HTML page; return its path and the number
+    of pictures that have no alt text."""
     notebook = Path(notebook)
     out = notebook.with_suffix(".html") if out is None else Path(out)
-    exporter = HTMLExporter(config=Config({"NbConvertBase": {"display_data_priority": PRIORITY}}),
-                            extra_loaders=[jinja2.DictLoader({"course_static.html.j2": TEMPLATE})],
-                            template_file="course_static.html.j2")
-    html, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4),
-                                          resources={"metadata": {"name": notebook.stem}})
+    html, _ = _exporter_class()().from_filename(str(notebook))
     out.write_text(html, encoding="utf-8")
     return out, html.count(f'alt="{NO_ALT}"')

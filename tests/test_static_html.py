@@ -3,7 +3,11 @@ state), then written as HTML, shows each explorer's PNG with alt text, not an em
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -78,6 +82,22 @@ def test_html_command_names_a_bad_argument(tmp_path, capsys):
     with pytest.raises(SystemExit):
         cli.main(["html", str(tmp_path / "missing.ipynb")])
     assert "argument NOTEBOOK: expected a notebook file (.ipynb) that exists" in capsys.readouterr().err
+
+
+def test_the_exporter_class_works_as_an_nbconvert_exporter(executed):
+    """What ``jupyter nbconvert --to course_html`` runs once registered (entry point
+    ``nbconvert.exporters``: ``course_html = "course_lib.static_html:CourseHTMLExporter"``)."""
+    html, _ = static_html.CourseHTMLExporter().from_filename(str(executed))
+    assert len(pictures(html)) == 2 and static_html.NO_ALT not in html
+
+
+def test_jupyter_nbconvert_with_the_course_exporter(executed, tmp_path):
+    exporter = "course_lib.static_html.CourseHTMLExporter"
+    env = dict(os.environ, PYTHONPATH=str(Path(static_html.__file__).parents[1]))
+    done = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", exporter, str(executed),
+                           "--output-dir", str(tmp_path)], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "Alternative text is missing" not in done.stderr, done.stderr
+    assert len(pictures((tmp_path / "lesson.html").read_text())) == 2
 
 
 def test_set_alt_keeps_the_text_on_the_figure():
