@@ -9,8 +9,9 @@ by nbconvert (which saves the widgets' state in the notebook):
   anyway), so a widget without a picture still shows as a widget.
 - nbconvert's ``lab`` template writes no alt text: it puts "No description has been provided
   for this image" on every picture. Here the alt text comes from the output's metadata
-  (``{"image/png": {"alt": ...}}``, which every explorer provides; a course figure gets one
-  with :func:`set_alt`).
+  (``{"image/png": {"alt": ...}}``, which every explorer provides; a figure's is
+  :func:`alt_of`: the text given with :func:`set_alt`, else one made from its titles, labels
+  and legends).
 """
 
 from __future__ import annotations
@@ -41,9 +42,37 @@ def set_alt(figure, text: str):
     return figure
 
 
-def alt_of(figure) -> str | None:
-    """The alt text given with :func:`set_alt`, else None."""
-    return getattr(figure, ALT_ATTRIBUTE, None)
+TEX = {"\\theta": "θ", "\\eta": "η", "\\lambda": "λ", "\\kappa": "κ", "\\mu": "μ", "\\beta": "β",
+       "\\alpha": "α", "\\nabla": "∇", "\\sqrt": "√", "\\star": "*", "\\max": "max", "\\log": "log",
+       "\\cdot": "·", "\\,": " ", "$": "", "{": "", "}": "", "\\": "", "\n": " "}
+
+
+def plain_text(tex: str) -> str:
+    """Matplotlib text without its TeX markup, for alt text: ``$f(\\theta_t) - f^\\star$`` -> ``f(θ_t) - f^*``."""
+    for markup, text in TEX.items():
+        tex = tex.replace(markup, text)
+    return " ".join(tex.split())
+
+
+def describe(figure) -> str:
+    """Alt text made from a figure's axes: title, axis labels and legend entries of each panel."""
+    panels = []
+    for ax in figure.axes:
+        parts = [plain_text(ax.get_title())] if ax.get_title() else []
+        if ax.get_xlabel() or ax.get_ylabel():
+            parts.append(f"{plain_text(ax.get_ylabel()) or 'value'} against {plain_text(ax.get_xlabel()) or 'x'}"
+                         + (" (log scale)" if ax.get_yscale() == "log" else ""))
+        legend = ax.get_legend()
+        if legend is not None:
+            parts.append("lines: " + ", ".join(plain_text(t.get_text()) for t in legend.get_texts()))
+        if parts:
+            panels.append("; ".join(parts))
+    return "Figure: " + (" | ".join(panels) if panels else "no titles or labels")
+
+
+def alt_of(figure) -> str:
+    """The figure's alt text: the one given with :func:`set_alt`, else :func:`describe`'s."""
+    return getattr(figure, ALT_ATTRIBUTE, None) or describe(figure)
 
 
 @functools.cache

@@ -19,6 +19,7 @@ import ipywidgets as W
 
 from . import functions, optim, presets
 from .scene import RaceScene
+from .static_html import plain_text
 
 # hyperparameter -> (slider kind, low, high); lr gets a log slider around its value
 SLIDER_RANGES = {
@@ -150,9 +151,7 @@ class PictureWidget:
 
     def alt_text(self) -> str:
         """What the current picture shows, in words (the PNG's alt text in saved notebooks)."""
-        title = self.figure.axes[0].get_title() if self.figure.axes else ""
-        for tex, text in (("\n", " "), ("$", ""), ("\\max", "max"), ("\\eta", "η"), ("\\lambda", "λ")):
-            title = title.replace(tex, text)
+        title = plain_text(self.figure.axes[0].get_title()) if self.figure.axes else ""
         return f"{self.name}" + (f": {title}" if title else "")
 
     def _repr_mimebundle_(self, **kwargs):

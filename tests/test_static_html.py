@@ -100,7 +100,9 @@ def test_jupyter_nbconvert_with_the_course_exporter(executed, tmp_path):
     assert len(pictures((tmp_path / "lesson.html").read_text())) == 2
 
 
-def test_set_alt_keeps_the_text_on_the_figure():
-    fig = plotting.new_figure(100, 100)
-    assert static_html.alt_of(fig) is None
+def test_a_figure_has_alt_text_from_its_labels_or_the_one_given():
+    fig = plotting.plot_curves({"sgd": [3.0, 2.0, 1.0], "adam": [3.0, 1.0, 0.5]}, ylabel=r"$f(\theta_t) - f^\star$",
+                               title="Rosenbrock")
+    assert static_html.alt_of(fig) == "Figure: Rosenbrock; f(θ_t) - f^* against step t (log scale); lines: sgd, adam"
     assert static_html.set_alt(fig, "loss against step") is fig and static_html.alt_of(fig) == "loss against step"
+    assert static_html.alt_of(plotting.new_figure(100, 100)) == "Figure: no titles or labels"
