@@ -157,8 +157,10 @@ def animate(fun, optimizers=("sgd", "momentum", "adam"), out="race.gif", x0=None
     from .scene import RaceScene
     from .widgets import _as_named_optimizers
 
-    if frames < 2 or fps < 1:
-        raise ValueError(f"Invalid frames/fps: frames={frames} (>= 2), fps={fps} (>= 1)")
+    if isinstance(frames, bool) or not isinstance(frames, int) or frames < 2:
+        raise ValueError(f"Invalid frames value: {frames!r} (an integer >= 2)")
+    if not fps >= 1:
+        raise ValueError(f"Invalid fps value: {fps!r} (a number >= 1)")
     out = Path(out)
     if out.suffix.lower() != ".gif" or not out.parent.is_dir():
         raise ValueError(f"Invalid out value: {str(out)!r} (a file name ending in .gif, in a folder that exists)")
@@ -175,6 +177,8 @@ def animate(fun, optimizers=("sgd", "momentum", "adam"), out="race.gif", x0=None
 def plot_curves(curves: dict, xlabel: str = "step $t$", ylabel: str = "loss", logy: bool = True,
                 title: str = "", size=(700, 380), talk: bool = False, x=None) -> Figure:
     """One line per named curve (e.g. losses of several runs); ``x`` defaults to 0, 1, 2, ..."""
+    if not curves:
+        raise ValueError("curves must hold at least one named curve, e.g. {'sgd': losses}")
     with style(talk):
         fig = new_figure(*size)
         ax = fig.subplots()

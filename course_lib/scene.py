@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from . import optim
+from .functions import start_point
 from .plotting import COLORS, clip_to_view, draw_landscape, loss_gap, new_figure, rgba_to_png, style
 
 LOSS_DECADES = 10  # the log-scale loss panel spans at most this many powers of ten below f(x0) - f*
@@ -35,20 +36,6 @@ def check_steps(steps) -> int:
     if isinstance(steps, bool) or not isinstance(steps, Integral) or steps < 1:
         raise ValueError(f"Invalid steps value: {steps!r} (an integer >= 1)")
     return int(steps)
-
-
-def start_point(fun, x0=None) -> np.ndarray:
-    """``x0`` as a point of ``fun``'s dimension with finite coordinates (default: ``fun.start``)."""
-    if x0 is None:
-        return np.array(fun.start, dtype=float)
-    try:
-        point = np.array(x0, dtype=float)
-    except (TypeError, ValueError):
-        point = None
-    if point is None or point.shape != (fun.dim,) or not np.all(np.isfinite(point)):
-        example = [float(v) for v in fun.start]
-        raise ValueError(f"Invalid x0 value: {x0!r} ({fun.dim} finite numbers for {fun.name}, e.g. x0={example})")
-    return point
 
 
 class RaceScene:

@@ -173,3 +173,17 @@ def test_presets_functions_and_schedules_name_the_bad_value():
         schedules.Constant(0.1).values(-1)
     with pytest.raises(ValueError, match=re.escape("Invalid steps value: 0 (an integer >= 1)")):
         plotting.plot_schedule(schedules.Constant(0.1), steps=0)
+
+
+def test_presets_and_animate_name_their_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match=re.escape("Invalid x0 value: [1.0] (2 finite numbers for rosenbrock")):
+        presets.preset("sgd", functions.rosenbrock, x0=[1.0])
+    with pytest.raises(ValueError, match=re.escape("Invalid x0 value: [nan, 1.0]")):  # not "Invalid learning rate"
+        presets.preset("sgd", functions.rosenbrock, x0=[float("nan"), 1.0])
+    assert presets.preset("sgd", "rosenbrock") == presets.preset("sgd", functions.rosenbrock)
+    with pytest.raises(ValueError, match=re.escape("Invalid frames value: 2.5 (an integer >= 2)")):
+        plotting.animate("booth", ["sgd"], out=tmp_path / "race.gif", steps=5, frames=2.5)
+    with pytest.raises(ValueError, match=re.escape("Invalid fps value: 0.5 (a number >= 1)")):
+        plotting.animate("booth", ["sgd"], out=tmp_path / "race.gif", steps=5, frames=2, fps=0.5)
+    with pytest.raises(ValueError, match="curves must hold at least one named curve"):
+        plotting.plot_curves({})
