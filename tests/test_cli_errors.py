@@ -69,7 +69,7 @@ def test_help_has_plain_text_and_every_option_explained(capsys):
         cli.main(["--help"])
     top = capsys.readouterr().out
     assert "``" not in top and ":mod:" not in top
-    for command in ("animate", "doctor", "release", "grade"):
+    for command in ("animate", "doctor", "html", "release", "grade"):
         with pytest.raises(SystemExit):
             cli.main([command, "--help"])
         text = capsys.readouterr().out
