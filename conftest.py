@@ -2,6 +2,10 @@
 
 import os
 
+# kernels started here (nbval, nbclient) get encrypted sockets: no "running over TCP without
+# encryption" warning at each start; nbval's reports in a log file carry no colour codes
+pytest_plugins = ["course_lib.kernels"]
+
 # kernels started by nbval inherit this: set and dict orders of strings are reproducible
 os.environ.setdefault("PYTHONHASHSEED", "0")
 

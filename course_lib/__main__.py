@@ -1,26 +1,84 @@
-"""Command line: ``python -m course_lib COMMAND ...`` (``--help`` lists the commands)."""
+"""Command line: ``python -m course_lib COMMAND ...`` (``--help`` lists the commands).
+
+The library (numpy, matplotlib, Jupyter) is imported inside the commands, never at the top:
+``doctor`` runs on the standard library alone, in an environment where the install failed or
+never happened, which is when it is needed.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
-from . import __version__, functions, presets
+from . import __version__
 from .grading import EXERCISES
 
+DESCRIPTION = "The course's command line: GIFs for slides, the environment check, exercises and grading."
+DEFAULT = " (default: %(default)s)"
 
+
+def _library_names():
+    """``(2-D landscape names, optimizer preset names)`` for the help, or None without numpy."""
+    try:
+        from . import functions, presets
+    except ImportError:
+        return None
+    return sorted(name for name, fun in functions.LANDSCAPES.items() if fun.dim == 2), list(presets.PRESETS)
+
+
+# --- option types: argparse names the option in its message ("argument --steps: ...") -------
+def whole_number(minimum: int):
+    """An option type: a whole number >= ``minimum``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
+        return value
+
+    return parse
+
+
+def point(text: str) -> list[float]:
+    """An option type: a 2-D point written ``x,y``."""
+    parts = text.split(",")
+    try:
+        values = [float(part) for part in parts]
+    except ValueError:
+        values = []
+    if len(values) != 2 or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(f"expected a point x,y (two finite numbers, e.g. 0,-4), got {text!r}")
+    return values
+
+
+def gif_path(text: str) -> Path:
+    """An option type: a ``.gif`` file in a folder that exists."""
+    path = Path(text)
+    if path.suffix.lower() != ".gif":
+        raise argparse.ArgumentTypeError(f"expected a file name ending in .gif, got {text!r}")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {str(path.parent)!r} does not exist (create it first)")
+    return path
+
+
+# --- commands --------------------------------------------------------------------------------
 def _animate(args) -> int:
+    from . import functions, presets
     from .plotting import animate
 
     names = [name.strip() for name in args.optimizers.split(",") if name.strip()]
-    for name in names:
-        if name not in presets.PRESETS:
-            print(f"error: unknown optimizer {name!r}; choose from {', '.join(presets.PRESETS)}", file=sys.stderr)
-            return 2
+    unknown = [name for name in names if name not in presets.PRESETS]
+    if unknown or not names:
+        print(f"error: argument --optimizers: unknown optimizer {', '.join(map(repr, unknown)) or 'list (empty)'};"
+              f" choose from {', '.join(presets.PRESETS)}", file=sys.stderr)
+        return 2
     fun = functions.get(args.function)
-    x0 = None if args.start is None else [float(v) for v in args.start.split(",")]
-    path = animate(fun, names, out=args.out, x0=x0, steps=args.steps, frames=args.frames, fps=args.fps,
+    path = animate(fun, names, out=args.out, x0=args.start, steps=args.steps, frames=args.frames, fps=args.fps,
                    talk=not args.small)
     print(f"wrote {path} ({len(names)} optimizers on {fun.name}, {args.steps} steps, {args.frames} frames)")
     return 0
@@ -30,6 +88,23 @@ def _doctor(args) -> int:
     from .doctor import main as doctor_main
 
     return doctor_main()
+
+
+def _html(args) -> int:
+    from .static_html import to_html
+
+    for notebook in args.notebooks:
+        out, missing_alt = to_html(notebook)
+        print(f"wrote {out}" + (f" ({missing_alt} picture(s) without alt text)" if missing_alt else ""))
+    return 0
+
+
+def notebook_file(text: str) -> Path:
+    """An argument type: an existing ``.ipynb`` file."""
+    path = Path(text)
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise argparse.ArgumentTypeError(f"expected a notebook file (.ipynb) that exists, got {text!r}")
+    return path
 
 
 def _release(args) -> int:
@@ -63,39 +138,72 @@ def _grade(args) -> int:
     return 0 if all(r.passed for r in reports) else 1
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_lib", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"course_lib {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    animate = commands.add_parser("animate", help="export an optimizer race as an animated GIF")
-    animate.add_argument("--function", default="rosenbrock", choices=sorted(functions.LANDSCAPES))
-    animate.add_argument("--optimizers", default="sgd,momentum,adam",
-                         help=f"comma-separated, from: {', '.join(presets.PRESETS)}")
-    animate.add_argument("--out", default="race.gif")
-    animate.add_argument("--steps", type=int, default=200)
-    animate.add_argument("--frames", type=int, default=60)
-    animate.add_argument("--fps", type=int, default=15)
-    animate.add_argument("--start", help="start point 'x,y' (default: the landscape's start)")
-    animate.add_argument("--small", action="store_true", help="normal fonts instead of the big talk style")
+def _add_animate(commands, names) -> None:
+    landscapes, optimizers = names or (None, None)
+    animate = commands.add_parser("animate", help="export an optimizer race as an animated GIF",
+                                  description="Export an optimizer race on a 2-D landscape as an animated GIF "
+                                  "for slides (big fonts unless --small).")
+    option = animate.add_argument
+    option("--function", default="rosenbrock", choices=landscapes, help="the landscape" + DEFAULT)
+    option("--optimizers", default="sgd,momentum,adam", help="comma-separated preset names"
+           + (f", from: {', '.join(optimizers)}" if optimizers else "") + DEFAULT)
+    option("--out", default=Path("race.gif"), type=gif_path, help="the GIF file to write" + DEFAULT)
+    option("--steps", type=whole_number(1), default=1000, help="optimizer steps in the race" + DEFAULT)
+    option("--frames", type=whole_number(2), default=60, help="pictures, evenly spaced over the steps" + DEFAULT)
+    option("--fps", type=whole_number(1), default=15, help="frames per second; the last is held 2 s" + DEFAULT)
+    option("--start", type=point, metavar="X,Y",
+           help="start point, e.g. --start 0.5,2 or --start=-1,2 (default: the landscape's start)")
+    option("--small", action="store_true", help="normal fonts instead of the big talk style")
     animate.set_defaults(run=_animate)
-    doctor = commands.add_parser("doctor", help="check the environment and print what to fix")
+
+
+def build_parser(names=None) -> argparse.ArgumentParser:
+    """The command line; ``names`` (from :func:`_library_names`) fill in the animate choices."""
+    parser = argparse.ArgumentParser(prog="python -m course_lib", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"course_lib {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_animate(commands, names)
+    doctor = commands.add_parser("doctor", help="check the environment and print what to fix",
+                                 description="Check Python, the packages, the JupyterLab widget extension and the "
+                                 "python3 kernel; print the fix for each problem (exit code 1 if there is one).")
     doctor.set_defaults(run=_doctor)
-    release = commands.add_parser("release", help="regenerate exercises/ from solutions/")
+    html = commands.add_parser("html", help="write notebooks as HTML pages that keep their pictures",
+                               description="Write each notebook as a self-contained HTML page next to it: each "
+                               "explorer shows its picture (not a widget that needs JavaScript from the internet), "
+                               "and each picture its alt text.")
+    html.add_argument("notebooks", nargs="+", type=notebook_file, metavar="NOTEBOOK",
+                      help="executed notebooks, e.g. notebooks/00_setup_and_tour.ipynb")
+    html.set_defaults(run=_html)
+    release = commands.add_parser("release", help="regenerate exercises/ from solutions/",
+                                  description="Regenerate exercises/ from solutions/ (answers become stubs).")
     release.add_argument("--check", action="store_true", help="only verify that exercises/ is current")
     release.add_argument("--student-bundle", metavar="DIR", help="write a copy of the course without solutions/")
     release.set_defaults(run=_release)
-    grade_parser = commands.add_parser("grade", help="grade exercise notebooks against the templates")
-    grade_parser.add_argument("submissions", nargs="+")
-    grade_parser.add_argument("--templates", default=str(EXERCISES), help="folder of exercise templates")
-    grade_parser.add_argument("--workers", type=int, default=2)
-    grade_parser.add_argument("--timeout", type=float, default=60.0, help="seconds per cell")
+    grade_parser = commands.add_parser("grade", help="grade exercise notebooks against the templates",
+                                       description="Grade exercise notebooks against the exercise of the same name.")
+    grade_parser.add_argument("submissions", nargs="+", metavar="NOTEBOOK",
+                              help="notebooks to grade, e.g. work/01_gradient_descent.ipynb")
+    grade_parser.add_argument("--templates", default=str(EXERCISES),
+                              help="folder of the trusted exercise templates (default: the course's exercises/)")
+    grade_parser.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time" + DEFAULT)
+    grade_parser.add_argument("--timeout", type=float, default=60.0, help="seconds per cell" + DEFAULT)
     grade_parser.add_argument("--json", help="write a JSON report here")
     grade_parser.add_argument("--markdown", help="write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)")
     grade_parser.add_argument("--quiet", action="store_true", help="no progress bar")
     grade_parser.set_defaults(run=_grade)
+    return parser
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # doctor must not import what it checks; the other commands show the library's names
+    parser = build_parser(None if argv[:1] == ["doctor"] else _library_names())
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except ImportError as error:
+        print(f"error: {error}; run python -m course_lib doctor to see what to install", file=sys.stderr)
+        return 2
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

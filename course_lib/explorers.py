@@ -9,7 +9,15 @@ import numpy as np
 
 from . import functions, optim, schedules
 from .plotting import COLORS, draw_landscape, figure_to_png, new_figure, style
+from .scene import check_steps
 from .widgets import PictureWidget, _close_tree, _lr_slider, step_and_play
+
+
+def check_range(name: str, value, low, high):
+    """``value`` if ``low <= value <= high``: a slider would silently move a value outside its range."""
+    if not low <= value <= high:
+        raise ValueError(f"Invalid {name} value: {value!r} (between {low} and {high}, the range of its slider)")
+    return value
 
 
 class FigureExplorer(PictureWidget):
@@ -52,12 +60,14 @@ class TangentExplorer(FigureExplorer):
     :math:`x_{k+1} = x_k - \eta f'(x_k)` drawn on the curve."""
 
     def __init__(self, fun=None, x0=None, lr=0.05, steps=30, **kwargs):
-        self.fun = functions.quartic if fun is None else fun
+        self.fun = functions.quartic if fun is None else functions.get(fun)
         if self.fun.dim != 1:
             raise ValueError(f"the tangent explorer needs a 1-D function; {self.fun.name} has dim={self.fun.dim}")
         (low, high), = self.fun.domain
         self.lr = _lr_slider(lr, "lr")
-        self.x0 = W.FloatSlider(value=float(self.fun.start[0] if x0 is None else x0), min=low, max=high,
+        x0 = check_range("x0", float(self.fun.start[0] if x0 is None else x0), low, high)
+        steps = check_steps(steps)
+        self.x0 = W.FloatSlider(value=x0, min=low, max=high,
                                 step=(high - low) / 400, description="x0")
         self.step, self.play, link = step_and_play(steps, 1, interval=300, on_step=lambda change: self.refresh())
         self.name = f"TangentExplorer({self.fun.name})"
@@ -103,6 +113,9 @@ class QuadraticExplorer(FigureExplorer):
     the measured one."""
 
     def __init__(self, kappa=10.0, angle=30.0, lr_times_L=1.0, momentum=0.0, steps=60, **kwargs):
+        check_range("kappa", kappa, 1, 1000), check_range("angle", angle, 0, 90)
+        check_range("lr_times_L", lr_times_L, 0.05, 2.2), check_range("momentum", momentum, 0.0, 0.99)
+        steps = check_steps(steps)
         self.kappa = W.FloatLogSlider(value=kappa, base=10, min=0, max=3, step=0.05, description="kappa")
         self.angle = W.FloatSlider(value=angle, min=0, max=90, step=1, description="angle (deg)")
         self.lr_times_L = W.FloatSlider(value=lr_times_L, min=0.05, max=2.2, step=0.01, description="lr x L")
@@ -177,7 +190,9 @@ class ScheduleExplorer(FigureExplorer):
     """Any course schedule, with sliders for its parameters: ``lr(t)`` over ``steps`` steps."""
 
     def __init__(self, schedule="WarmupCosine", lr=0.1, steps=100, **kwargs):
-        self.steps = steps
+        if schedule not in SCHEDULE_PARAMETERS:
+            raise ValueError(f"Unknown schedule {schedule!r}; choose from {', '.join(SCHEDULE_PARAMETERS)}")
+        self.steps = check_steps(steps)
         self.choice = W.Dropdown(options=list(SCHEDULE_PARAMETERS), value=schedule, description="schedule")
         self.lr = _lr_slider(lr, "base lr")
         self.parameters = {name: {p: _parameter_widget(p, *spec) for p, spec in specs.items()}
@@ -233,6 +248,9 @@ class MinibatchExplorer(FigureExplorer):
         self.loss = LeastSquares(self.regression.X, self.regression.y)
         n = len(self.regression.y)
         sizes = sorted({1, 2, 5, 10, 20, 50, 100, 200, 500, n} & set(range(1, n + 1)))
+        if batch_size not in sizes:
+            raise ValueError(f"Invalid batch_size value: {batch_size!r} (one of {sizes}, the slider's choices)")
+        check_range("epochs", epochs, 1, 20)
         self.batch_size = W.SelectionSlider(options=sizes, value=batch_size, description="batch size")
         self.lr = _lr_slider(lr, "lr")
         self.epochs = W.IntSlider(value=epochs, min=1, max=20, description="epochs")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import optim
+from . import functions, optim
 
 # name: (class, fixed hyperparameters, how lr is chosen, factor)
 PRESETS = {
@@ -39,7 +39,7 @@ def suggested_lr(name: str, fun, x0=None) -> float:
         return factor
     if rule == "width":
         return factor * float(np.mean([high - low for low, high in fun.domain]))
-    x0 = fun.start if x0 is None else np.asarray(x0, dtype=float)
+    x0 = functions.start_point(fun, x0)
     curvature = float(np.max(np.abs(np.linalg.eigvalsh(fun.hessian(x0)))))
     return factor / max(curvature, 1e-12)
 
@@ -53,6 +53,7 @@ def preset(name: str, fun, x0=None, **overrides) -> optim.Optimizer:
     """
     if name not in PRESETS:
         raise ValueError(f"Unknown optimizer {name!r}; choose from {', '.join(PRESETS)}")
+    fun = functions.get(fun)
     cls, fixed, _, _ = PRESETS[name]
     kwargs = {**fixed, **overrides}
     kwargs.setdefault("lr", float(f"{suggested_lr(name, fun, x0):.3g}"))

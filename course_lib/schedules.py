@@ -36,6 +36,7 @@ class Schedule:
 
     def values(self, n: int) -> list[float]:
         """``[lr(0), ..., lr(n-1)]``, for plots."""
+        _check(isinstance(n, Integral) and n >= 1, f"Invalid n value: {n!r} (an integer >= 1)")
         return [self(t) for t in range(n)]
 
     def __repr__(self) -> str:

@@ -12,11 +12,14 @@ from __future__ import annotations
 import base64
 import math
 import weakref
+from numbers import Real
+from pathlib import Path
 
 import ipywidgets as W
 
-from . import functions, presets
+from . import functions, optim, presets
 from .scene import RaceScene
+from .static_html import plain_text
 
 # hyperparameter -> (slider kind, low, high); lr gets a log slider around its value
 SLIDER_RANGES = {
@@ -41,8 +44,10 @@ STYLE = {"description_width": "100px"}
 
 
 def _lr_slider(lr: float, description: str) -> W.FloatLogSlider:
-    exponent = math.log10(lr) if lr > 0 else -3.0
-    return W.FloatLogSlider(value=lr if lr > 0 else 1e-3, base=10, min=math.floor(exponent) - 3,
+    if isinstance(lr, bool) or not (isinstance(lr, Real) and 0 < lr < math.inf):
+        raise ValueError(f"Invalid {description} value: {lr!r} (a number > 0: its slider is logarithmic)")
+    exponent = math.log10(lr)
+    return W.FloatLogSlider(value=lr, base=10, min=math.floor(exponent) - 3,
                             max=math.ceil(exponent) + 1, step=0.05, description=description,
                             readout_format=".2e", continuous_update=True, style=STYLE)
 
@@ -95,13 +100,18 @@ def _hyperparameters_from(controls: dict) -> dict:
 
 
 def _as_named_optimizers(fun, optimizers) -> dict:
-    """Accept a dict name -> Optimizer, a list of Optimizers, or preset names (``"adam"``)."""
+    """Accept a dict name -> Optimizer, a list of Optimizers, preset names, or one name (``"adam"``)."""
+    if isinstance(optimizers, (str, optim.Optimizer)):
+        optimizers = [optimizers]
     if isinstance(optimizers, dict):
         items = optimizers.items()
     else:
         items = [(o, o) if isinstance(o, str) else (type(o).__name__, o) for o in optimizers]
     named = {}
     for name, opt in items:
+        if not isinstance(opt, (str, optim.Optimizer)):
+            raise TypeError(f"optimizers: expected preset names such as 'adam', Optimizer objects, or a dict "
+                            f"name -> Optimizer; got {opt!r}")
         named[name if name not in named else f"{name}#{len(named)}"] = (
             presets.preset(opt, fun) if isinstance(opt, str) else opt
         )
@@ -129,12 +139,27 @@ class PictureWidget:
     def png(self, compress_level: int = 1) -> bytes:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
 
+    def __repr__(self) -> str:
+        return (f"{self.name}: an interactive picture. In Jupyter, make it the last line of a cell to get its "
+                f"sliders; elsewhere, .save('picture.png') writes the current picture.")
+
+    def save(self, path) -> Path:
+        """Write the current picture to ``path`` as a PNG and return the path."""
+        path = Path(path)
+        path.write_bytes(self.png(compress_level=6))
+        return path
+
+    def alt_text(self) -> str:
+        """What the current picture shows, in words (the PNG's alt text in saved notebooks)."""
+        title = plain_text(self.figure.axes[0].get_title()) if self.figure.axes else ""
+        return f"{self.name}" + (f": {title}" if title else "")
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
         bundle = bundle[0] if isinstance(bundle, tuple) else bundle
         bundle["image/png"] = base64.b64encode(self.png(compress_level=6)).decode()
         bundle["text/plain"] = self.name  # stable text: nbval compares text/plain
-        return bundle
+        return bundle, {"image/png": {"alt": self.alt_text()}}  # read by course_lib.static_html
 
     def close(self) -> None:
         """Close every widget and free the figure (also done when its cell is re-run)."""
@@ -149,7 +174,7 @@ class Explorer(PictureWidget):
     hyperparameter sliders per optimizer, the loss panel, and a legend with current losses."""
 
     def __init__(self, fun, optimizers, x0=None, steps=200, size=(600, 500), controls=True, talk=False):
-        fun = functions.get(fun) if isinstance(fun, str) else fun
+        fun = functions.get(fun)
         self.scene = RaceScene(fun, _as_named_optimizers(fun, optimizers), x0, steps, size, talk)
         self.fun, self.steps = fun, steps
         self.image = W.Image(format="png", value=self.scene.png(steps))
@@ -213,6 +238,13 @@ class Explorer(PictureWidget):
     @property
     def trajectories(self) -> dict:
         return self.scene.trajectories
+
+    def alt_text(self) -> str:
+        """The race in words: landscape, start, step, and each optimizer's loss or divergence."""
+        k, x0 = self.step.value, self.scene.x0
+        states = "; ".join(f"{name} {self.scene.readout(name, k)}" for name in self.trajectories)
+        return (f"{', '.join(self.trajectories)} on {self.fun.name} from ({x0[0]:.3g}, {x0[1]:.3g}), "
+                f"step {k} of {self.steps}: {states}")
 
     def png(self, compress_level: int = 1) -> bytes:
         """The current frame as PNG bytes."""

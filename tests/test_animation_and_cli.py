@@ -34,7 +34,9 @@ def test_cli_animate(tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
     assert cli.main(["animate", "--optimizers", "sgd,adamm", "--out", str(out)]) == 2
     assert "unknown optimizer 'adamm'" in capsys.readouterr().err
-    assert cli.main(["animate", "--frames", "1", "--out", str(out)]) == 2
+    with pytest.raises(SystemExit) as refused:  # argparse: "argument --frames: expected a whole number >= 2"
+        cli.main(["animate", "--frames", "1", "--out", str(out)])
+    assert refused.value.code == 2 and "argument --frames" in capsys.readouterr().err
 
 
 def test_static_figures_render():

@@ -109,8 +109,10 @@ def test_start_sliders_move_every_start(explorer):
 
 
 def test_display_bundle_carries_a_png_fallback_and_stable_text(explorer):
-    bundle = explorer._repr_mimebundle_()
+    bundle, metadata = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert metadata["image/png"]["alt"].startswith("sgd, momentum, adam on rosenbrock from (-1.2, 1), step 60 of 60: "
+                                                   "sgd f = ")
     assert png_size(base64.b64decode(bundle["image/png"])) == (600, 500)
     assert bundle["text/plain"] == "Explorer(rosenbrock: sgd, momentum, adam)"
 
