@@ -42,8 +42,10 @@ class CourseFigure(Figure):
     and in nbconvert's HTML, with no magic line.
     """
 
-    def _repr_png_(self) -> bytes:
-        return figure_to_png(self)
+    def _repr_png_(self):
+        from .static_html import alt_of  # alt text for saved notebooks and HTML exports
+
+        return figure_to_png(self), {"alt": alt_of(self)}
 
 
 def new_figure(width_px: int = 600, height_px: int = 500, dpi: int = 100) -> CourseFigure:

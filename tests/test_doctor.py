@@ -92,3 +92,11 @@ def test_doctor_with_another_bare_python(version):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stdout.startswith("PROBLEM Python 3.10" if version == "3.10" else f"ok      Python {version}")
+
+
+def test_doctor_checks_the_python_range_that_pyproject_declares():
+    import tomllib
+
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    (low_major, low_minor), (high_major, high_minor) = doctor.PYTHON_RANGE
+    assert requires == f">={low_major}.{low_minor},<{high_major}.{high_minor}"

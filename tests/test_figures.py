@@ -9,7 +9,7 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 
 from course_lib.grading.notebook import read
-from course_lib.plotting import new_figure, plot_curves
+from course_lib.plotting import plot_curves
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for folder in ("notebooks", "solutions", "exercises") for p in (ROOT / folder).glob("*.ipynb"))
@@ -23,8 +23,10 @@ def test_a_course_figure_formats_as_png_without_pyplot_or_magic():
     assert FIGURE_REPR.fullmatch(data["text/plain"])
 
 
-def test_new_figure_is_the_displayable_kind():
-    assert new_figure()._repr_png_()[:4] == b"\x89PNG"
+def test_new_figure_is_the_displayable_kind_with_alt_text():
+    fig = plot_curves({"loss": [1.0, 0.5]}, ylabel="training loss")
+    png, metadata = fig._repr_png_()
+    assert png[:4] == b"\x89PNG" and "training loss" in metadata["alt"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
