@@ -72,11 +72,20 @@ class FullMatrixAdagrad(Optimizer):
         return x - self.lr_at(state.step) * np.moveaxis(direction, -1, 0), FullMatrixAdagradState(state.step + 1, G)
 
 
-def rotated_quadratics(kappa: float, angles_deg) -> np.ndarray:
-    r"""Hessians :math:`A = R_\phi \operatorname{diag}(1, \kappa) R_\phi^\top`, shape ``(len(angles), 2, 2)``."""
+def rotations(angles_deg) -> np.ndarray:
+    r"""Rotation matrices :math:`R_\phi` by each angle (degrees), shape ``(len(angles), 2, 2)``."""
     phis = np.deg2rad(np.asarray(angles_deg, dtype=float))
     c, s = np.cos(phis), np.sin(phis)
-    R = np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2)
+    return np.stack([np.stack([c, -s], -1), np.stack([s, c], -1)], -2)
+
+
+def rotated_quadratics(kappa: float, angles_deg) -> np.ndarray:
+    r"""Hessians :math:`A = R_\phi \operatorname{diag}(1, \kappa) R_\phi^\top`, shape ``(len(angles), 2, 2)``.
+
+    >>> (rotated_quadratics(100.0, [0.0, 90.0]).round(9) + 0.0).tolist()   # + 0.0 turns -0.0 into 0.0
+    [[[1.0, 0.0], [0.0, 100.0]], [[100.0, 0.0], [0.0, 1.0]]]
+    """
+    R = rotations(angles_deg)
     return R @ np.diag([1.0, kappa]) @ np.swapaxes(R, -1, -2)
 
 
@@ -125,8 +134,7 @@ def plot_tuning(ax, lrs, steps_by_method: dict, budget: int) -> None:
         ax.plot(lrs, steps, "o-", color=color, markersize=3, label=name)
         best = int(np.argmin(steps))
         ax.plot(lrs[best], steps[best], "o", markersize=11, markerfacecolor="none", markeredgecolor=color)
-    ax.axhline(budget, color="0.5", linestyle=":", linewidth=1)
-    ax.text(lrs[0], budget, " budget (never reached)", va="bottom", fontsize="small", color="0.4")
+    ax.axhline(budget, color="0.5", linestyle=":", linewidth=1, label="budget: never reached")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"learning rate $\eta$")
@@ -135,14 +143,15 @@ def plot_tuning(ax, lrs, steps_by_method: dict, budget: int) -> None:
 
 
 def plot_paths(ax, fun, paths: dict, title: str = "") -> None:
-    """Paths (arrays of shape ``(steps + 1, 2)``) on the contours of a 2-D landscape."""
+    """Paths (arrays of shape ``(steps + 1, 2)``) on the contours of a 2-D landscape; a name starts
+    with a key of :data:`METHOD_COLORS` (``"AdaGrad (lr 0.5)"``)."""
     draw_landscape(ax, fun)
-    for name, xs in paths.items():
+    for order, (name, xs) in enumerate(paths.items()):  # later paths are drawn on top
         ax.plot(xs[:, 0], xs[:, 1], ".-", color=METHOD_COLORS[name.split(" (")[0]], markersize=3,
-                linewidth=1.2, label=name)
+                linewidth=1.2, label=name, zorder=3 + order)
     ax.set_title(title)
     ax.set_aspect("equal")
-    ax.legend(loc="lower left", fontsize="x-small")
+    ax.legend(loc="upper right", fontsize="x-small")
 
 
 def loglog_axes(ax, xlabel: str, ylabel: str) -> None:
@@ -156,5 +165,5 @@ def loglog_axes(ax, xlabel: str, ylabel: str) -> None:
 
 __all__ = [
     "METHOD_COLORS", "FullMatrixAdagrad", "loglog_axes", "new_figure", "plot_paths", "plot_tuning",
-    "rotated_quadratics", "run_quadratics", "steps_to",
+    "rotated_quadratics", "rotations", "run_quadratics", "steps_to",
 ]
