@@ -11,8 +11,8 @@ from ._base import LearningRate, Optimizer, as_float_array, check, check_lr
 
 class AdadeltaState(NamedTuple):
     step: int
-    square_avg: np.ndarray  # EMA of g^2
-    acc_delta: np.ndarray  # EMA of (update)^2
+    square_avg: np.ndarray  # v_t: EMA of g^2
+    acc_delta: np.ndarray  # u_t: EMA of squared updates
 
 
 class Adadelta(Optimizer):
@@ -20,21 +20,28 @@ class Adadelta(Optimizer):
 
     .. math::
         g_t = \pm\nabla f(\theta_{t-1}) + \lambda\theta_{t-1}, \qquad
-        v_t = \rho v_{t-1} + (1-\rho) g_t^2
+        v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2
 
         \Delta_t = \frac{\sqrt{u_{t-1} + \epsilon}}{\sqrt{v_t + \epsilon}}\, g_t, \qquad
-        u_t = \rho u_{t-1} + (1-\rho)\Delta_t^2
+        u_t = \beta_2 u_{t-1} + (1-\beta_2)\Delta_t^2
 
         \theta_t = \theta_{t-1} - \eta\,\Delta_t
 
+    (elementwise; :math:`\beta_2` = ``rho``, :math:`\lambda` = ``weight_decay``, :math:`v_0 = u_0 = 0`).
     The ratio of two RMS values makes :math:`\Delta_t` have the units of :math:`\theta`
     ("unit correction"), so the default :math:`\eta = 1` (Zeiler, 2012, "ADADELTA: An
-    Adaptive Learning Rate Method"). Here :math:`\epsilon` is *inside* the square roots.
+    Adaptive Learning Rate Method"). Here :math:`\epsilon` is *inside* the square roots, and it
+    sets the step size: the first step is :math:`\sqrt{\epsilon/(1-\beta_2)}` for
+    :math:`|g_1| \gg \sqrt{\epsilon/(1-\beta_2)}`, and under a constant gradient the step grows like
+    :math:`\sqrt{\epsilon\,(1 + (1-\beta_2)t)}` until it reaches :math:`|g|`.
 
     >>> opt = Adadelta(rho=0.0, eps=1e-6)
     >>> x, state = opt.update(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
     >>> x.round(6)
     array([0.999])
+    >>> first = Adadelta(eps=1e-6).update(np.zeros(1), np.array([1.0]), Adadelta().init(np.zeros(1)))[0]
+    >>> bool(abs(abs(first[0]) - np.sqrt(1e-6 / (1 - 0.9))) < 1e-7)
+    True
     """
 
     def __init__(

@@ -11,7 +11,7 @@ from ._base import LearningRate, Optimizer, as_float_array, check, check_lr
 
 class AdagradState(NamedTuple):
     step: int
-    sum: np.ndarray  # running sum of squared gradients, per coordinate
+    sum: np.ndarray  # v_t: running sum of squared gradients, per coordinate (torch: state_sum)
 
 
 class Adagrad(Optimizer):
@@ -19,15 +19,21 @@ class Adagrad(Optimizer):
 
     .. math::
         g_t = \pm\nabla f(\theta_{t-1}) + \lambda\theta_{t-1}, \qquad
-        \tilde\eta_t = \frac{\eta}{1 + (t-1)\,\delta}
+        \eta_t = \frac{\eta}{1 + (t-1)\,\delta}
 
-        s_t = s_{t-1} + g_t^2, \qquad s_0 = s_{\text{init}}
+        v_t = v_{t-1} + g_t^2, \qquad v_0 = v_{\text{init}}
 
-        \theta_t = \theta_{t-1} - \tilde\eta_t\, \frac{g_t}{\sqrt{s_t} + \epsilon}
+        \theta_t = \theta_{t-1} - \eta_t\, \frac{g_t}{\sqrt{v_t} + \epsilon}
 
-    :math:`s_t` never decreases, so the effective step :math:`\tilde\eta_t/(\sqrt{s_t}+\epsilon)`
-    only shrinks. :math:`\epsilon` is added *outside* the square root (Duchi, Hazan and Singer,
-    2011, "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization").
+    (elementwise; :math:`\delta` = ``lr_decay``, :math:`v_{\text{init}}` =
+    ``initial_accumulator_value``, :math:`\lambda` = ``weight_decay``). :math:`v_t` never
+    decreases, so with a non-increasing :math:`\eta_t` the effective learning rate
+    :math:`\eta_t/(\sqrt{v_t}+\epsilon)` only shrinks, and no coordinate moves by more than
+    :math:`\eta_t` in one step. With :math:`v_0 = 0` the first step is
+    :math:`-\eta\,\mathrm{sign}(g_1)` up to :math:`\epsilon/|g_1|`. :math:`\epsilon` is added
+    *outside* the square root. This is the diagonal version of Duchi, Hazan and Singer (2011),
+    "Adaptive Subgradient Methods for Online Learning and Stochastic Optimization", JMLR 12; the
+    full-matrix one is :class:`course_lib.figs_adaptive.FullMatrixAdagrad`.
 
     >>> opt = Adagrad(lr=0.5)
     >>> x, state = opt.update(np.array([1.0]), np.array([4.0]), opt.init(np.array([1.0])))

@@ -11,9 +11,9 @@ from ._base import LearningRate, Optimizer, as_float_array, check, check_lr, ler
 
 class RMSpropState(NamedTuple):
     step: int
-    square_avg: np.ndarray  # EMA of g^2
+    square_avg: np.ndarray  # v_t: EMA of g^2
     grad_avg: np.ndarray | None  # EMA of g (centered only)
-    momentum_buffer: np.ndarray | None  # (momentum > 0 only)
+    momentum_buffer: np.ndarray | None  # m_t: momentum buffer of normalised gradients (momentum > 0 only)
 
 
 class RMSprop(Optimizer):
@@ -21,19 +21,23 @@ class RMSprop(Optimizer):
 
     .. math::
         g_t = \pm\nabla f(\theta_{t-1}) + \lambda\theta_{t-1}, \qquad
-        v_t = \alpha v_{t-1} + (1-\alpha) g_t^2
+        v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2
 
-        \bar g_t = \alpha \bar g_{t-1} + (1-\alpha) g_t, \qquad
+        \bar g_t = \beta_2 \bar g_{t-1} + (1-\beta_2) g_t, \qquad
         r_t = \sqrt{v_t - \bar g_t^2} \text{ (centered)}, \quad r_t = \sqrt{v_t} \text{ (otherwise)}
 
-        b_t = \mu b_{t-1} + \frac{g_t}{r_t + \epsilon}, \qquad
-        \theta_t = \theta_{t-1} - \eta\, b_t \quad (\mu > 0)
+        m_t = \beta\, m_{t-1} + \frac{g_t}{r_t + \epsilon}, \qquad
+        \theta_t = \theta_{t-1} - \eta\, m_t \quad (\beta > 0)
 
-        \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{r_t + \epsilon} \quad (\mu = 0)
+        \theta_t = \theta_{t-1} - \eta\,\frac{g_t}{r_t + \epsilon} \quad (\beta = 0)
 
-    An exponential moving average, not a sum (that would be AdaGrad); no bias correction;
-    :math:`\epsilon` after the square root (Tieleman and Hinton, 2012, Coursera lecture 6.5;
-    Graves, 2013, "Generating Sequences With Recurrent Neural Networks", for centering).
+    (elementwise; :math:`\beta_2` = ``alpha``, :math:`\beta` = ``momentum``, :math:`\lambda` =
+    ``weight_decay``, all states start at 0). An exponential moving average, not a sum (that
+    would be AdaGrad); no bias correction, so the first step is :math:`\eta/\sqrt{1-\beta_2}`
+    per coordinate. :math:`\epsilon` is added after the square root, as in PyTorch; Tieleman and
+    Hinton (2012, Coursera lecture 6.5) have no :math:`\epsilon`, and Graves (2013, "Generating
+    Sequences With Recurrent Neural Networks", eqs. 38-41, the source of centering and of this
+    momentum) puts it inside the root and the learning rate inside the momentum buffer.
 
     >>> opt = RMSprop(lr=0.01, alpha=0.99, eps=0.0)
     >>> x, state = opt.update(np.array([1.0]), np.array([3.0]), opt.init(np.array([1.0])))
