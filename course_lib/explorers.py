@@ -275,9 +275,9 @@ class MinibatchExplorer(FigureExplorer):
         excess = losses - self.loss.value(w_star)
         growing = not np.isfinite(excess[-1]) or excess[-1] > excess[0]
         self.ax.set_title("diverging: lower the learning rate" if growing
-                          else f"{len(ws) - 1} steps, final L - L* = {excess[-1]:.2e}", fontsize="medium")
-        self.ax.set_xlabel("$w_1$")
-        self.ax.set_ylabel("$w_2$")
+                          else f"{len(ws) - 1} steps, final f - f* = {excess[-1]:.2e}", fontsize="medium")
+        self.ax.set_xlabel(r"$\theta_1$")
+        self.ax.set_ylabel(r"$\theta_2$")
 
 
 def minibatch_explorer(regression=None, lr=0.05, batch_size=10, epochs=3, **kwargs) -> MinibatchExplorer:
