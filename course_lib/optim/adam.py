@@ -25,14 +25,13 @@ class Adam(Optimizer):
 
         m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2
 
-        v^{\max}_t = \max(v^{\max}_{t-1}, v_t) \text{ (AMSGrad)}, \qquad
-        s_t = v^{\max}_t \text{ (AMSGrad)}, \quad s_t = v_t \text{ (otherwise)}
-
         \theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,
-            \frac{m_t}{\sqrt{s_t}/\sqrt{1-\beta_2^t} + \epsilon}
-        \;=\; \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon} \text{ (without AMSGrad)}
+            \frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}
+        \;=\; \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
-    with :math:`\hat m_t = m_t/(1-\beta_1^t)`, :math:`\hat v_t = v_t/(1-\beta_2^t)`. :math:`t` counts
+    with :math:`\hat m_t = m_t/(1-\beta_1^t)`, :math:`\hat v_t = v_t/(1-\beta_2^t)`. AMSGrad replaces
+    :math:`v_t` in the denominator by its running maximum
+    :math:`v^{\max}_t = \max(v^{\max}_{t-1}, v_t)`. :math:`t` counts
     from 1, so the first step is :math:`\approx \eta\,\mathrm{sign}(g_1)` (Kingma and Ba, 2015,
     "Adam: A Method for Stochastic Optimization", Algorithm 1).
 
