@@ -77,7 +77,10 @@ def reddi_online_problem(opt, C: float = 3.0, steps: int = 3000) -> np.ndarray:
 def spike_step(spike_times, history: float = 1e-6, lr: float = 1.0, betas=(0.9, 0.999)) -> np.ndarray:
     r"""Adam's step at a gradient spike: the gradient is ``history`` (relative to the spike) for
     :math:`t < t_s` and 1 at :math:`t = t_s`. Returns :math:`|\Delta_{t_s}|/\eta` for each
-    :math:`t_s` in ``spike_times`` (all run at once, one coordinate each)."""
+    :math:`t_s` in ``spike_times`` (all run at once, one coordinate each). Adam runs with
+    :math:`\epsilon = 0`, as in Kingma and Ba's bound, so ``history`` must be nonzero (else 0/0)."""
+    if history == 0:
+        raise ValueError("history must be nonzero: with eps = 0 a zero gradient gives 0/0")
     spike_times = np.asarray(spike_times, dtype=int)
     grads = np.full((spike_times.max(), spike_times.size), history)
     grads[spike_times - 1, np.arange(spike_times.size)] = 1.0
