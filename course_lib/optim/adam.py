@@ -13,7 +13,7 @@ class AdamState(NamedTuple):
     step: int
     exp_avg: np.ndarray  # m_t, EMA of g
     exp_avg_sq: np.ndarray  # v_t, EMA of g^2
-    max_exp_avg_sq: np.ndarray | None  # running max of v_t (amsgrad only)
+    max_exp_avg_sq: np.ndarray | None  # v^max_t, running max of the raw v_t (amsgrad only)
 
 
 class Adam(Optimizer):
@@ -25,15 +25,26 @@ class Adam(Optimizer):
 
         m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2
 
-        \hat v_t = \max(\hat v_{t-1}, v_t) \text{ (AMSGrad)}, \qquad \hat v_t = v_t \text{ (otherwise)}
-
         \theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,
-            \frac{m_t}{\sqrt{\hat v_t}/\sqrt{1-\beta_2^t} + \epsilon}
+            \frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}
+        \;=\; \theta_{t-1} - \eta\,\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
-    :math:`t` counts from 1, so the first step is :math:`\approx \eta\,\mathrm{sign}(g_1)`
-    (Kingma and Ba, 2015, "Adam: A Method for Stochastic Optimization"; Reddi, Kale and Kumar,
-    2018, "On the Convergence of Adam and Beyond", for AMSGrad, which takes the max of the raw
-    :math:`v_t`; Loshchilov and Hutter, 2019, "Decoupled Weight Decay Regularization").
+    with :math:`\hat m_t = m_t/(1-\beta_1^t)`, :math:`\hat v_t = v_t/(1-\beta_2^t)`. AMSGrad replaces
+    :math:`v_t` in the denominator by its running maximum
+    :math:`v^{\max}_t = \max(v^{\max}_{t-1}, v_t)`. :math:`t` counts
+    from 1, so the first step is :math:`\approx \eta\,\mathrm{sign}(g_1)` (Kingma and Ba, 2015,
+    "Adam: A Method for Stochastic Optimization", Algorithm 1).
+
+    AMSGrad follows torch: the max is taken of the *raw* :math:`v_t` and the bias correction
+    :math:`\sqrt{1-\beta_2^t}` is applied afterwards, so the denominator still shrinks while
+    :math:`1-\beta_2^t` grows. Reddi, Kale and Kumar (2018), "On the Convergence of Adam and
+    Beyond", Algorithm 2, have no bias correction: there :math:`\sqrt{v^{\max}_t}` never decreases.
+
+    Decoupled weight decay follows torch too: the parameter shrinks by :math:`\eta\lambda`, the
+    learning rate times ``weight_decay``. Loshchilov and Hutter (2019), "Decoupled Weight Decay
+    Regularization", Algorithm 2, shrink it by :math:`\eta_t\lambda` with :math:`\eta_t` a schedule
+    multiplier and the step size :math:`\alpha` separate; torch's ``lr`` plays both roles, so the
+    paper's :math:`(\alpha, \lambda)` is torch's ``lr`` :math:`=\alpha`, ``weight_decay`` :math:`=\lambda/\alpha`.
 
     >>> opt = Adam(lr=0.1)
     >>> x, state = opt.update(np.array([1.0]), np.array([-250.0]), opt.init(np.array([1.0])))
@@ -96,6 +107,11 @@ class AdamW(Adam):
 
     .. math::
         \theta_{t-1} \leftarrow (1-\eta\lambda)\,\theta_{t-1}, \text{ then the Adam step of } g_t.
+
+    This is torch's parametrisation: the paper's Algorithm 2 writes
+    :math:`\theta_t = \theta_{t-1} - \eta_t(\alpha\,\hat m_t/(\sqrt{\hat v_t}+\epsilon) + \lambda\theta_{t-1})`
+    with :math:`\eta_t` a schedule multiplier, which is this class with ``lr`` :math:`= \eta_t\alpha` and
+    ``weight_decay`` :math:`= \lambda/\alpha` (see :class:`Adam`).
 
     >>> opt = AdamW(lr=0.1, weight_decay=0.5)
     >>> x, _ = opt.update(np.array([1.0]), np.array([0.0]), opt.init(np.array([1.0])))

@@ -12,7 +12,7 @@ from ._base import LearningRate, Optimizer, as_float_array, check_adam_family, l
 class AdamaxState(NamedTuple):
     step: int
     exp_avg: np.ndarray  # m_t
-    exp_inf: np.ndarray  # u_t, exponentially weighted infinity norm
+    exp_inf: np.ndarray  # u_t, exponentially weighted infinity norm (+ eps, torch's choice)
 
 
 class Adamax(Optimizer):
@@ -25,7 +25,10 @@ class Adamax(Optimizer):
         u_t = \max(\beta_2 u_{t-1},\; |g_t| + \epsilon), \qquad
         \theta_t = \theta_{t-1} - \frac{\eta}{1-\beta_1^t}\,\frac{m_t}{u_t}
 
-    :math:`\epsilon` sits *inside* the max (Kingma and Ba, 2015, section 7.1).
+    AdaMax is from Kingma and Ba (2015), section 7.1 and Algorithm 2, whose
+    :math:`u_t = \max(\beta_2 u_{t-1}, |g_t|)` has *no* :math:`\epsilon`. Putting :math:`\epsilon`
+    inside the max, so that :math:`u_t \ge \epsilon > 0`, is torch's choice (``torch.optim.Adamax``),
+    which this class follows. :math:`u_t` is the paper's name (torch: ``exp_inf``).
 
     >>> opt = Adamax(lr=0.002)
     >>> x, _ = opt.update(np.array([1.0]), np.array([5.0]), opt.init(np.array([1.0])))

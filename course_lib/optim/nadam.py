@@ -19,22 +19,25 @@ class NAdamState(NamedTuple):
 class NAdam(Optimizer):
     r"""Adam with a Nesterov look-ahead on the first moment and a momentum warm-up schedule.
 
+    With :math:`\psi` the momentum decay (``momentum_decay``, default :math:`4\times10^{-3}`):
+
     .. math::
         \mu_t = \beta_1\left(1 - \tfrac12\, 0.96^{\,t\psi}\right), \qquad
         \Pi_t = \prod_{i=1}^{t}\mu_i
 
         m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad
         v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2, \qquad
-        D_t = \sqrt{v_t/(1-\beta_2^t)} + \epsilon
+        D_t = \sqrt{\hat v_t} + \epsilon, \quad \hat v_t = \frac{v_t}{1-\beta_2^t}
 
         \theta_t = \theta_{t-1}
             - \eta\,\frac{1-\mu_t}{1-\Pi_t}\,\frac{g_t}{D_t}
             - \eta\,\frac{\mu_{t+1}}{1-\Pi_t\,\mu_{t+1}}\,\frac{m_t}{D_t}
 
-    with :math:`\psi` the ``momentum_decay`` and :math:`g_t` including L2 weight decay
+    with :math:`g_t` including L2 weight decay :math:`\lambda\theta_{t-1}`
     (or decoupled decay :math:`\theta \leftarrow (1-\eta\lambda)\theta` first). The running
-    product :math:`\Pi_t` lives in the state (Dozat, 2016, "Incorporating Nesterov Momentum
-    into Adam").
+    product :math:`\Pi_t` lives in the state. This is torch's ``NAdam``, after Dozat (2016),
+    "Incorporating Nesterov Momentum into Adam": :math:`\mu_t` rises from
+    :math:`\beta_1/2` towards :math:`\beta_1` (slowly: :math:`\mu_{1000} \approx 0.52` for the defaults).
 
     >>> opt = NAdam()
     >>> state = opt.init(np.zeros(1))

@@ -29,9 +29,12 @@ class RAdam(Optimizer):
         \theta_t = \theta_{t-1} - \eta\,\hat m_t\, l_t\, r_t \quad (\rho_t > 5), \qquad
         \theta_t = \theta_{t-1} - \eta\,\hat m_t \quad (\rho_t \le 5)
 
-    While :math:`\rho_t \le 5` (the first 5 steps with the default betas) RAdam takes plain
-    bias-corrected momentum steps (Liu et al., 2020, "On the Variance of the Adaptive Learning
-    Rate and Beyond").
+    Liu et al. (2020), "On the Variance of the Adaptive Learning Rate and Beyond", Algorithm 2,
+    switch on the adaptive step when :math:`\rho_t > 4`; the threshold 5 is torch's
+    (``torch.optim.RAdam``), which this class follows. With :math:`\beta_2 = 0.999`,
+    :math:`\rho_5 = 4.996`: the paper's first adaptive step is :math:`t = 5`, torch's :math:`t = 6`.
+    Before it RAdam takes plain bias-corrected momentum steps :math:`\eta\,\hat m_t`, whose size
+    scales with the gradient, then drops to the damped adaptive step (:math:`r_6 \approx 0.026`).
 
     >>> opt = RAdam(lr=0.1)
     >>> x, _ = opt.update(np.array([1.0]), np.array([3.0]), opt.init(np.array([1.0])))
