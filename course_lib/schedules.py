@@ -9,6 +9,10 @@ from the optimizer. Pass one as an optimizer's ``lr``::
 
 torch computes most schedules recursively (``lr_t = lr_{t-1} * factor``); the closed
 forms here agree with it to rounding (the golden tests pin both to 1e-12).
+
+:class:`InverseTimeLR` has no torch class (it is the textbook :math:`1/t` family), and
+:class:`ReduceLROnPlateau` is not a function of ``t`` at all: it depends on the measured
+losses, so it is a small stateful object with ``step(metric) -> lr``, like torch's.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import inspect
 import math
 from bisect import bisect_right
-from numbers import Integral
+from numbers import Integral, Real
 
 
 def _check(condition: bool, message: str) -> None:
@@ -164,6 +168,39 @@ class CosineAnnealingWarmRestarts(Schedule):
         return self.eta_min + (self.lr - self.eta_min) * (1 + math.cos(math.pi * t_cur / t_i)) / 2
 
 
+class InverseTimeLR(Schedule):
+    r""":math:`\eta_t = \eta_0\,(1 + t/t_0)^{-p}`: the :math:`1/t` (``power=1``) and
+    :math:`1/\sqrt t` (``power=0.5``) decays of stochastic approximation.
+
+    Robbins and Monro (1951) ask for :math:`\sum_t \eta_t = \infty` (the steps can travel any
+    distance) and :math:`\sum_t \eta_t^2 < \infty` (the gradient noise they inject has finite
+    total variance); :math:`0.5 < p \le 1` satisfies both. With :math:`p = 1`,
+    :math:`\eta_t = \eta_0 t_0/(t_0 + t)` is the schedule of Bottou, Curtis and Nocedal (2018,
+    Theorem 4.7), which gives :math:`\mathbb E[f(\theta_t)] - f^\star = O(1/t)` for a
+    :math:`\mu`-strongly convex, :math:`L`-smooth :math:`f` when :math:`\eta_0 t_0 > 1/\mu`
+    (and :math:`\eta_0 \le 1/L` up to a constant). :math:`p = 1/2` (:math:`\sum\eta_t^2`
+    diverges, slowly) is the usual choice for convex, non-smooth problems, with averaging of the
+    iterates (Nemirovski et al., 2009). Keras's ``InverseTimeDecay(lr, decay_steps, decay_rate)``
+    is ``InverseTimeLR(lr, t0=decay_steps / decay_rate)``. torch has no such class (``LambdaLR``
+    can express it).
+
+    >>> s = InverseTimeLR(0.1, t0=10)
+    >>> [round(s(t), 4) for t in (0, 10, 30, 90)]
+    [0.1, 0.05, 0.025, 0.01]
+    >>> round(InverseTimeLR(0.1, t0=10, power=0.5)(30), 4)
+    0.05
+    """
+
+    def __init__(self, lr: float, t0: float, power: float = 1.0):
+        _check(isinstance(lr, Real) and lr >= 0, f"Invalid learning rate: {lr}")
+        _check(isinstance(t0, Real) and t0 > 0, f"Invalid t0 value: {t0} (> 0)")
+        _check(isinstance(power, Real) and power > 0, f"Invalid power value: {power} (> 0)")
+        self.lr, self.t0, self.power = lr, t0, power
+
+    def lr_at(self, t):
+        return self.lr * (1.0 + t / self.t0) ** (-self.power)
+
+
 class WarmupCosine(Schedule):
     r"""Linear warm-up from ``start_factor`` :math:`\cdot\,\eta_0` to :math:`\eta_0` over ``warmup_steps``,
     then cosine annealing to :math:`\eta_{\min}` at ``total_steps``.
@@ -260,3 +297,85 @@ class OneCycleLR(Schedule):
         """The momentum (SGD) or beta1 (Adam) that torch sets at step ``t``."""
         _check(isinstance(t, Integral) and t >= 0, f"Invalid step t: {t!r} (an integer >= 0)")
         return self._phase_values(int(t))[1]
+
+
+class ReduceLROnPlateau:
+    r"""Multiply the learning rate by ``factor`` when a measured metric stops improving.
+
+    Not a function of :math:`t`: the rate depends on the losses seen, so this is a small state
+    machine, fed once per epoch with ``step(metric)``, which returns the rate for the next
+    epoch (torch's ``ReduceLROnPlateau.step(metrics)``, with the same arguments and rules):
+
+    - ``metric`` improves on ``best`` when, in ``mode="min"``, it is below
+      :math:`\text{best}\,(1 - \text{threshold})` (``threshold_mode="rel"``) or
+      :math:`\text{best} - \text{threshold}` (``"abs"``); ``mode="max"`` mirrors this.
+      An improvement sets ``best = metric`` and ``num_bad_epochs = 0``, otherwise
+      ``num_bad_epochs`` grows by one.
+    - During a cooldown (``cooldown_counter > 0``) the counter falls by one and bad epochs are
+      not counted.
+    - When ``num_bad_epochs > patience``: :math:`\eta \leftarrow \max(\eta\cdot\text{factor},
+      \eta_{\min})`, unless that changes :math:`\eta` by no more than ``eps``; then the cooldown
+      starts and ``num_bad_epochs = 0``.
+
+    Use it through a callable ``lr`` that reads the current rate, e.g.
+    ``SGD(lr=lambda t: plateau.lr)``, and call ``plateau.step(validation_loss)`` after each
+    epoch. ``best`` starts at :math:`+\infty` (``min``) or :math:`-\infty` (``max``).
+
+    >>> plateau = ReduceLROnPlateau(1.0, factor=0.5, patience=1)
+    >>> [plateau.step(loss) for loss in [3.0, 2.0, 2.0, 2.0, 2.0, 2.0, 1.0]]
+    [1.0, 1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+    """
+
+    def __init__(self, lr: float, mode: str = "min", factor: float = 0.1, patience: int = 10,
+                 threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
+                 min_lr: float = 0.0, eps: float = 1e-8):
+        _check(isinstance(lr, Real) and lr >= 0, f"Invalid learning rate: {lr}")
+        _check(mode in ("min", "max"), f"mode {mode!r} is unknown! (one of 'min', 'max')")
+        _check(0 <= factor < 1.0, f"Invalid factor value: {factor} (0 <= factor < 1)")
+        _check(isinstance(patience, Integral) and patience >= 0,
+               f"Invalid patience value: {patience} (an integer >= 0)")
+        _check(threshold_mode in ("rel", "abs"), f"threshold mode {threshold_mode!r} is unknown! (one of 'rel', 'abs')")
+        _check(threshold >= 0, f"Invalid threshold value: {threshold} (>= 0)")
+        _check(isinstance(cooldown, Integral) and cooldown >= 0,
+               f"Invalid cooldown value: {cooldown} (an integer >= 0)")
+        _check(min_lr >= 0, f"Invalid min_lr value: {min_lr} (>= 0)")
+        self.mode, self.factor, self.patience, self.threshold = mode, factor, patience, threshold
+        self.threshold_mode, self.cooldown, self.min_lr, self.eps = threshold_mode, cooldown, min_lr, eps
+        self.initial_lr = lr
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the initial rate, with no metric seen."""
+        self.lr = self.initial_lr
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.num_bad_epochs, self.cooldown_counter = 0, 0
+
+    def is_better(self, metric: float) -> bool:
+        """Does ``metric`` improve on ``best`` by more than the threshold?"""
+        if self.mode == "min":
+            bar = self.best * (1.0 - self.threshold) if self.threshold_mode == "rel" else self.best - self.threshold
+            return metric < bar
+        bar = self.best * (1.0 + self.threshold) if self.threshold_mode == "rel" else self.best + self.threshold
+        return metric > bar
+
+    def step(self, metric: float) -> float:
+        """Record one epoch's ``metric``; return the learning rate for the next epoch."""
+        metric = float(metric)
+        if self.is_better(metric):
+            self.best, self.num_bad_epochs = metric, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs during a cooldown are ignored
+        if self.num_bad_epochs > self.patience:
+            new_lr = max(self.lr * self.factor, self.min_lr)
+            if self.lr - new_lr > self.eps:
+                self.lr = new_lr
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        return self.lr
+
+    def __repr__(self) -> str:
+        names = inspect.signature(type(self)).parameters
+        values = {k: getattr(self, "initial_lr" if k == "lr" else k) for k in names}
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in values.items())})"

@@ -110,6 +110,42 @@ SCHEDULE_CONFIGS = [
 ]
 
 
+
+def plateau_metrics(n=60, mode="min"):
+    """A loss-like sequence with plateaus, small wiggles and exact repeats (no randomness)."""
+    values = []
+    for k in range(n):
+        base = 1.0 / (1.0 + min(k, 12) / 4.0) + (0.02 if 25 <= k < 40 else 0.0) - 0.001 * max(k - 45, 0)
+        values.append(round(base + 0.004 * math.sin(1.7 * k) * (k % 3 != 0), 6))
+    return values if mode == "min" else [1.0 - v for v in values]
+
+
+# ReduceLROnPlateau: (lr, kwargs); the metrics come from plateau_metrics(mode)
+PLATEAU_CONFIGS = [
+    (0.1, {}),
+    (0.1, {"factor": 0.5, "patience": 2}),
+    (0.1, {"factor": 0.5, "patience": 1, "threshold": 0.01, "threshold_mode": "abs"}),
+    (0.1, {"factor": 0.3, "patience": 0, "cooldown": 3, "min_lr": 0.002}),
+    (0.1, {"mode": "max", "factor": 0.5, "patience": 3, "threshold": 0.05}),
+    (0.1, {"mode": "max", "factor": 0.5, "patience": 1, "threshold": 0.002, "threshold_mode": "abs", "cooldown": 1}),
+    (0.1, {"factor": 0.5, "patience": 1, "min_lr": 0.1 - 5e-9}),  # each cut < eps = 1e-8: none applied
+    (0.1, {"factor": 0.5, "patience": 1, "min_lr": 0.02, "eps": 0.03}),  # the cut 0.05 -> 0.025 is < eps
+]
+
+
+def run_plateau(base_lr, kwargs, n=60):
+    x = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([x], lr=base_lr)
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+    metrics = plateau_metrics(n, kwargs.get("mode", "min"))
+    lrs = [opt.param_groups[0]["lr"]]
+    for metric in metrics:
+        opt.step()
+        scheduler.step(metric)
+        lrs.append(opt.param_groups[0]["lr"])
+    return {"name": "ReduceLROnPlateau", "lr": base_lr, "kwargs": kwargs, "metrics": metrics, "lrs": lrs}
+
+
 def make_scheduler(opt, name, kwargs):
     if name == "WarmupCosine":
         warmup = torch.optim.lr_scheduler.LinearLR(opt, kwargs["start_factor"], 1.0, kwargs["warmup_steps"])
@@ -175,11 +211,12 @@ def main():
         "problems": PROBLEMS,
         "optimizers": runs,
         "schedules": [run_schedule(*config) for config in SCHEDULE_CONFIGS],
+        "plateau": [run_plateau(*config) for config in PLATEAU_CONFIGS],
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(golden, indent=None, separators=(",", ":")) + "\n")
     print(f"wrote {OUT} ({OUT.stat().st_size / 1024:.0f} KiB): {len(runs)} optimizer runs, "
-          f"{len(golden['schedules'])} schedules, torch {torch.__version__}")
+          f"{len(golden['schedules'])} schedules, {len(golden['plateau'])} plateau runs, torch {torch.__version__}")
 
 
 if __name__ == "__main__":
