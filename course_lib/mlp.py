@@ -1,13 +1,25 @@
 r"""A small multilayer perceptron in numpy, for binary classification, with backpropagation.
 
-Architecture: ``sizes = (d_in, h_1, ..., h_k, 1)``; :math:`\tanh` hidden layers, a linear output
-:math:`z` (the logit) and the binary cross-entropy, computed stably from the logit:
+Architecture: ``sizes = (d_in, h_1, ..., h_k, 1)``. With :math:`a_0 = x` (one example per row),
 
 .. math::
-    \ell(z, y) = \log(1 + e^{z}) - y z, \qquad \frac{\partial \ell}{\partial z} = \sigma(z) - y.
+    z_\ell = a_{\ell-1} W_\ell + b_\ell, \qquad a_\ell = \tanh(z_\ell) \quad (\ell = 1, \dots, k),
+    \qquad z = z_{k+1} = a_k W_{k+1} + b_{k+1},
 
-All parameters live in one flat vector, so every optimizer of :mod:`course_lib.optim` trains it
-unchanged (Goodfellow, Bengio and Courville, *Deep Learning*, section 6.5, for backpropagation).
+and the binary cross-entropy of :math:`\sigma(z)`, computed stably from the logit :math:`z`:
+
+.. math::
+    f_i = \log(1 + e^{z_i}) - y_i z_i, \qquad \frac{\partial f_i}{\partial z_i} = \sigma(z_i) - y_i,
+    \qquad f = \frac1n \sum_{i=1}^n f_i.
+
+Backpropagation carries :math:`\delta_\ell = \partial f / \partial z_\ell` (the gradient with respect to
+layer :math:`\ell`'s pre-activation) from the output back:
+:math:`\delta_{k+1} = (\sigma(z) - y)/n`, :math:`\partial f/\partial W_\ell = a_{\ell-1}^\top \delta_\ell`,
+:math:`\partial f/\partial b_\ell = \sum_{\text{batch}} \delta_\ell`,
+:math:`\delta_{\ell-1} = (\delta_\ell W_\ell^\top) \odot (1 - a_{\ell-1}^2)`
+(Rumelhart, Hinton and Williams, 1986; Goodfellow, Bengio and Courville, *Deep Learning*, 2016,
+section 6.5). All parameters :math:`\theta` live in one flat vector, so every optimizer of
+:mod:`course_lib.optim` trains the network unchanged.
 """
 
 from __future__ import annotations
@@ -26,7 +38,15 @@ class MLP:
         self.n_params = sum(n_in * n_out + n_out for n_in, n_out in self.shapes)
 
     def init(self, seed: int = 0) -> np.ndarray:
-        """Glorot-uniform weights, zero biases, as one flat vector."""
+        r"""Glorot-uniform weights, zero biases, as one flat vector.
+
+        Each weight of a layer with ``n_in`` inputs and ``n_out`` outputs is drawn from
+        :math:`U(-r, r)`, :math:`r = \sqrt{6 / (n_\text{in} + n_\text{out})}`: variance
+        :math:`r^2/3 = 2/(n_\text{in} + n_\text{out})`, the compromise between keeping the
+        activations' variance (:math:`n_\text{in}\operatorname{Var}W = 1`) and the gradients'
+        (:math:`n_\text{out}\operatorname{Var}W = 1`) through the layers (Glorot and Bengio, 2010,
+        "Understanding the difficulty of training deep feedforward neural networks", eq. 16).
+        """
         rng = np.random.default_rng(seed)
         parts = []
         for n_in, n_out in self.shapes:
@@ -57,7 +77,7 @@ class MLP:
         return 1.0 / (1.0 + np.exp(-self.logits(params, X)))
 
     def loss_and_grad(self, params: np.ndarray, X: np.ndarray, y: np.ndarray):
-        """Mean binary cross-entropy and its gradient by backpropagation."""
+        """Mean binary cross-entropy f and its gradient with respect to the flat ``params``, by backpropagation."""
         layers = self.unpack(params)
         activations = [X]
         for W, b in layers[:-1]:  # forward pass, keeping each layer's output
@@ -65,7 +85,7 @@ class MLP:
         W_out, b_out = layers[-1]
         z = (activations[-1] @ W_out + b_out)[:, 0]
         loss = float(np.mean(np.logaddexp(0.0, z) - y * z))
-        delta = ((1.0 / (1.0 + np.exp(-z)) - y) / len(y))[:, None]  # dloss/dz
+        delta = ((1.0 / (1.0 + np.exp(-z)) - y) / len(y))[:, None]  # delta_{k+1} = df/dz
         grads = []
         for i in range(len(layers) - 1, -1, -1):  # backward pass
             W, _ = layers[i]
