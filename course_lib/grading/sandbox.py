@@ -146,7 +146,39 @@ def run(request: dict, deadline: float) -> Outcome:
         return Outcome(_events(data), returncode, timed_out, time.perf_counter() - start)
     finally:
         if uid is not None:
+            _reap(uid)
             _UIDS.give(uid)
+
+
+def _processes_of(uid: int) -> list:
+    """Pids of live processes (not zombies) whose real uid is ``uid``."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status") as status:
+                text = status.read()
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
+        if fields.get("Uid", "").split()[:1] == [str(uid)] and not fields.get("State", "").startswith("Z"):
+            pids.append(int(entry.name))
+    return pids
+
+
+def _reap(uid: int, patience: float = 5.0) -> None:
+    """Wait until no process of the sandbox's uid is left (the PID namespace is being torn down; anything
+    still there after that is killed), so that the uid goes back to the pool clean."""
+    end = time.monotonic() + patience
+    while pids := _processes_of(uid):
+        if time.monotonic() > end:
+            for pid in pids:
+                try:
+                    os.kill(pid, 9)
+                except ProcessLookupError:
+                    pass
+        time.sleep(0.005)
 
 
 def _kill(process: subprocess.Popen) -> None:

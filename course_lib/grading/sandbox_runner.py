@@ -27,6 +27,7 @@ import sys
 
 MAX_LINE = 1_000_000  # bytes of one encoded event; a larger result is an error of that call
 MAX_ERROR = 300  # characters of an echoed error message
+MAX_ITEMS = 200_000  # numbers in one array or list of a result
 DTYPES = {"b": "bool", "i": "int64", "u": "int64", "f": "float64"}
 
 
@@ -41,11 +42,15 @@ def encode(value, depth: int = 0):
     if isinstance(value, np.generic):
         return encode(value.item(), depth + 1)
     if isinstance(value, np.ndarray):
+        if value.size > MAX_ITEMS:
+            raise ValueError(f"the result is too large (an array of {value.size} numbers)")
         if value.dtype.kind not in DTYPES:
             raise TypeError(f"an array of dtype {value.dtype} (expected numbers)")
         array = value.astype(DTYPES[value.dtype.kind])
         return {"$array": array.ravel().tolist(), "shape": list(array.shape), "dtype": DTYPES[value.dtype.kind]}
     if isinstance(value, (list, tuple)):
+        if len(value) > MAX_ITEMS:
+            raise ValueError(f"the result is too large (a list of {len(value)} items)")
         return [encode(item, depth + 1) for item in value]
     if isinstance(value, dict) and all(isinstance(key, str) for key in value):
         return {key: encode(item, depth + 1) for key, item in value.items()}
@@ -76,7 +81,7 @@ def decode(value, live: bool = False, depth: int = 0):
     if live and "$rng" in value:
         return np.random.default_rng(value["$rng"])
     if live and "$fn" in value:
-        return test_function(**value)
+        return test_function(**{key: decode(item, live, depth + 1) for key, item in value.items()})
     if "$tuple" in value:
         return tuple(decode(item, live, depth + 1) for item in value["$tuple"])
     if any(key.startswith("$") for key in value):
