@@ -76,7 +76,8 @@ class Case:
     ``rtol``, ``atol`` as there), or ``check(got)`` raises ``AssertionError`` itself. ``output`` picks a
     part of the result first (``0`` for the first item of a tuple, ``(1, "W2")`` for a nested one).
     ``unchanged``: positions of arguments the function must not modify. ``repeat``: call it that many
-    times with the same arguments; ``got`` is then the list of results (for ``check``).
+    times with the same arguments; ``sweep``: call it once per tuple of positional arguments (``args`` is
+    then unused), e.g. a schedule at every step; with either, ``got`` is the list of results.
     """
 
     what: str
@@ -91,6 +92,11 @@ class Case:
     output: Any = None
     unchanged: tuple = ()
     repeat: int = 1
+    sweep: list | None = None
+
+    def arguments(self) -> list:
+        """The positional arguments of each call this case makes."""
+        return [tuple(a) for a in self.sweep] if self.sweep is not None else [self.args] * self.repeat
 
 
 @dataclass
@@ -325,12 +331,12 @@ def judge(case: Case, events: list) -> None:
             if not (isinstance(value, dict) and isinstance(value.get("args"), list)):
                 raise AssertionError(f"{case.what}: malformed result")
             for position, after in zip(case.unchanged, value["args"], strict=False):
-                check_close(f"{case.what} must not modify its argument {position + 1}", after, case.args[position],
-                            hint="build a new array instead of updating the argument in place")
+                check_close(f"{case.what} must not modify its argument {position + 1}", after,
+                            case.arguments()[0][position], hint="build a new array instead of updating it in place")
         values = [value["value"] for value in values]
     if case.output is not None:
         values = [_select(value, case.output) for value in values]
-    got = values if case.repeat > 1 else values[0]
+    got = values if case.repeat > 1 or case.sweep is not None else values[0]
     if case.check is not None:
         case.check(got)
     else:
@@ -373,10 +379,10 @@ def grade(path, template_dir=None, deadline: float = 60.0, seed: int | None = No
         for task in points:
             for case in all_cases[task]:
                 ids = []
-                for _ in range(case.repeat):
+                for args in case.arguments():
                     ids.append(len(calls))
                     calls.append((task, {"id": len(calls), "function": specs[task].function,
-                                         "args": wire(list(case.args)), "kwargs": wire(case.kwargs),
+                                         "args": wire(list(args)), "kwargs": wire(case.kwargs),
                                          "returns_args": list(case.unchanged)}))
                 owners.append((task, case, ids))
         broken, results = execute(cells, [c for c in calls if c[0] not in missing], deadline)

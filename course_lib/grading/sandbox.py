@@ -170,9 +170,9 @@ def _processes_of(uid: int) -> list:
 def _reap(uid: int, patience: float = 5.0) -> None:
     """Wait until no process of the sandbox's uid is left (the PID namespace is being torn down; anything
     still there after that is killed), so that the uid goes back to the pool clean."""
-    end = time.monotonic() + patience
-    while pids := _processes_of(uid):
-        if time.monotonic() > end:
+    start = time.monotonic()
+    while (pids := _processes_of(uid)) and time.monotonic() < start + 2 * patience:
+        if time.monotonic() > start + patience:
             for pid in pids:
                 try:
                     os.kill(pid, 9)
