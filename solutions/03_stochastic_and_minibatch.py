@@ -35,11 +35,12 @@ def minibatch_indices_cases(rng):
 
 
 def sgd_epoch_cases(rng):
-    n = int(rng.integers(60, 200))
+    middle = int(rng.integers(5, 20))
+    n = middle * int(rng.integers(4, 12))  # batches of equal size: the "sum" mistake is then batch_size x the step
     data = linear_regression_data(n=n, seed=int(rng.integers(2**31)))
     loss = LeastSquares(data.X, data.y)
-    for batch_size, lr in [(1, 0.01), (int(rng.integers(5, 20)), 0.1), (n, 0.5)]:
-        batches = [np.array(b) for b in np.array_split(rng.permutation(n), max(1, n // batch_size))]
+    for batch_size, lr in [(1, 0.01), (middle, 0.1), (n, 0.5)]:
+        batches = [np.array(b) for b in np.array_split(rng.permutation(n), n // batch_size)]
         runs = {}
         for step_lr in [lr, lr * batch_size]:  # the mean gradient, and the usual mistake (the sum)
             opt, w = SGD(lr=step_lr), np.zeros(2)
