@@ -130,6 +130,9 @@ def graded(tmp_path_factory, outside):
                                f"open({str(outside / 'planted.py')!r}, 'w').write('x') > 0"),
         "write_checkout": gated(f"open({str(checkout / 'course_lib' / 'grading' / 'checks.py')!r}, 'a').write('#') > 0"),
         "write_scratch": gated("open('/tmp/scratch.txt', 'w').write('mine') > 0"),  # allowed: the control
+        # persisting into the next student's grading: every sandbox starts from a fresh scratch space
+        "persist_write": "open('/tmp/planted', 'w').write('x')\nimport os\nos.makedirs(os.path.expanduser('~/.ipython/profile_default/startup'), exist_ok=True)\n" + WRONG,
+        "persist_read": gated("open('/tmp/planted').read() == 'x' or os.path.exists(os.path.expanduser('~/.ipython'))"),
         # processes: none survives, none holds the grader up
         "daemon": ("import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
                    "        time.sleep(60)\n    os._exit(0)\n" + WRONG),
@@ -157,6 +160,8 @@ def graded(tmp_path_factory, outside):
         "recursion_in_parse": make_submission(tmp, "recursion_in_parse", {"task-1": "x = " + "-" * 90_000 + "1\n"}),
         "huge_source": make_submission(tmp, "huge_source", {"task-1": WRONG + "#" * 200_000}),
         "no_cell_ids": make_submission(tmp, "no_cell_ids", edit=without_ids),
+        "odd_result": make_submission(tmp, "odd_result", {"task-1": "def minibatch_indices(n, batch_size, rng):\n    return 5\n"},
+                                      name="03_stochastic_and_minibatch.ipynb"),
     })
     special = tmp / "special"
     special.mkdir()
@@ -197,7 +202,7 @@ def test_every_solution_gets_full_marks_and_every_stub_none(graded):
 
 ATTACKS = ["ipython_hooks", "patch_numpy", "patch_check_close", "array_frame_peek", "shadow_builtins", "settrace",
            "reference_import", "read_solutions", "read_checkout", "read_classmate",
-           "read_environment", "write_outside", "write_checkout", "daemon", "child_holds_output", "network",
+           "read_environment", "write_outside", "write_checkout", "persist_write", "persist_read", "daemon", "child_holds_output", "network",
            "network_local", "huge_result", "huge_print", "huge_write", "infinite_loop", "memory", "fork_bomb",
            "recursion_in_parse", "huge_source"]
 
@@ -251,6 +256,11 @@ def test_crashes_and_timeouts_are_told_from_facts(graded, label, task, words):
 def test_bad_submission_files_are_errors_of_their_own(graded, label, words):
     report = graded["reports"][label]
     assert words in report.error and report.score == 0 and not report.passed
+
+
+def test_a_result_of_an_unexpected_form_fails_only_its_task(graded):
+    report = graded["reports"]["odd_result"]
+    assert not report.error and [t.status for t in report.tasks] == ["failed", "passed", "passed"], grade.as_text(report)
 
 
 def test_a_notebook_without_cell_ids_is_matched_by_its_metadata(graded):

@@ -49,6 +49,7 @@ from .sandbox_runner import decode, encode
 
 MAX_NOTEBOOK = 8 * 2**20  # bytes of a submitted notebook
 MAX_SOURCE = 100_000  # characters of one answer cell
+MAX_ERROR = 300  # characters of an error message echoed from the sandbox
 
 
 @dataclass(frozen=True)
@@ -273,13 +274,15 @@ def execute(cells: list, calls: list, deadline: float) -> tuple[dict, dict]:
     for _ in range(len(cells) + len(calls) + 1):
         pending = [call for task, call in calls if task not in broken and call["id"] not in results]
         outcome = sandbox.run({"cells": [cells[i][1] for i in active], "calls": pending}, deadline)
+        if not outcome.events or outcome.events[0] != {"ready": True}:  # before any answer ran: not the student's
+            raise sandbox.SandboxUnavailable(f"the sandbox did not start (exit status {outcome.returncode})")
         seen_cells, ids = set(), {call["id"] for call in pending}
         for event in outcome.events:
             if isinstance(event.get("cell"), int) and 0 <= event["cell"] < len(active):
                 seen_cells.add(event["cell"])
                 if "error" in event:
                     broken.setdefault(cells[active[event["cell"]]][0],
-                                      f"your answer cell raised {str(event['error'])[:300]}")
+                                      f"your answer cell raised {str(event['error'])[:MAX_ERROR]}")
             elif event.get("call") in ids and ("value" in event or "error" in event):
                 results.setdefault(event["call"], event)
         missing_cell = next((n for n in range(len(active)) if n not in seen_cells), None)
@@ -318,7 +321,7 @@ def judge(case: Case, events: list) -> None:
     values = []
     for event in events:
         if "error" in event:
-            error = str(event["error"])
+            error = str(event["error"])[:MAX_ERROR]
             if error.startswith("NotImplementedError"):
                 raise AssertionError(f"not implemented yet (the stub still raises {error})")
             raise AssertionError(f"{case.what}: your function raised {error}")
@@ -360,7 +363,8 @@ def locate(name: str, template_dir=None) -> tuple[Path, Path]:
 
 
 def grade(path, template_dir=None, deadline: float = 60.0, seed: int | None = None) -> Report:
-    """Grade one submission in marks mode (the sandbox must be available: see :func:`grade_many`)."""
+    """Grade one submission in marks mode; raises :class:`~.sandbox.SandboxUnavailable` without a sandbox."""
+    sandbox.check_available()
     report = Report(submission=str(path), mode="marks")
     try:
         template_path, spec_path = locate(Path(path).name, template_dir)
@@ -397,6 +401,8 @@ def grade(path, template_dir=None, deadline: float = 60.0, seed: int | None = No
                 judge(case, [results[i] for i in ids])
             except AssertionError as failure:
                 verdicts[task] = str(failure)
+            except Exception as error:  # noqa: BLE001 - a result of an unexpected form, e.g. for a spec's check
+                verdicts[task] = f"{case.what}: the result has an unexpected form ({type(error).__name__})"
         for result in report.tasks:
             if verdicts[result.task]:
                 result.feedback = verdicts[result.task]

@@ -3,8 +3,9 @@
 It reads one JSON request on stdin, ``{"cells": [source, ...], "calls": [call, ...], "limits": {...}}``,
 sets its resource limits, executes the answer cells in one namespace (with ``np`` and ``math``, as in
 the notebook), then calls the functions they define on the inputs the trusted grader chose and writes
-one JSON line per event to stdout: ``{"cell": i}`` or ``{"cell": i, "error": ...}`` after each cell,
-``{"call": id, "value": ...}`` or ``{"call": id, "error": ...}`` after each call.
+one JSON line per event to stdout: ``{"ready": true}`` before any answer runs, ``{"cell": i}`` or
+``{"cell": i, "error": ...}`` after each cell, ``{"call": id, "value": ...}`` or ``{"call": id, "error": ...}``
+after each call.
 
 Everything here is on the student's side of the boundary: the answers can rewrite this program while
 it runs. That is harmless, because its only output is data. The trusted grader (``marks.py``) decodes
@@ -163,6 +164,7 @@ def main() -> int:
 
     import numpy as np
 
+    emit({"ready": True})  # the sandbox works; what follows is the answers' doing
     namespace = {"__name__": "__main__", "np": np, "numpy": np, "math": math}
     for number, source in enumerate(request["cells"]):
         try:
