@@ -6,19 +6,16 @@ Steps are checked one at a time from the reference's own state (theta and the bu
 import numpy as np
 
 from course_lib.functions import ill_conditioned_quadratic
-from course_lib.grading.marks import Case, Task
+from course_lib.grading.marks import Case, Task, reference_steps
 from course_lib.optim import SGD
 
 
 def momentum_step_cases(rng):
     for nesterov in [False, True]:
         lr, mu = float(rng.uniform(0.01, 0.2)), float(rng.uniform(0.5, 0.95))
-        theta = rng.normal(size=3)
         opt = SGD(lr=lr, momentum=mu, nesterov=nesterov)
-        state = opt.init(theta)
-        for t in range(1, 5):
-            grad = rng.normal(size=3)
-            new_theta, new_state = opt.update(theta, grad, state)
+        steps = reference_steps(opt, rng.normal(size=3), (rng.normal(size=3) for _ in range(4)))
+        for t, theta, state, grad, new_theta, new_state in steps:
             args = (theta, grad, state.momentum_buffer, lr, mu)
             yield Case(f"the buffer after step {t} (nesterov={nesterov})", args, {"nesterov": nesterov},
                        expected=new_state.momentum_buffer, output=1, hint="b_1 = g_1, then b_t = mu * b_(t-1) + g_t",
@@ -29,7 +26,6 @@ def momentum_step_cases(rng):
             yield Case(f"momentum_step, step {t} (nesterov={nesterov})", args, {"nesterov": nesterov},
                        expected=new_theta, output=0,
                        hint="theta - lr * b_t (or lr * (g_t + mu * b_t) with Nesterov)")
-            theta, state = new_theta, new_state
 
 
 def ema_learning_rate_cases(rng):

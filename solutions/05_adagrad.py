@@ -5,19 +5,16 @@ Steps are checked one at a time from the reference's own state (theta and the ru
 
 import numpy as np
 
-from course_lib.grading.marks import Case, Task
+from course_lib.grading.marks import Case, Task, reference_steps
 from course_lib.optim import Adagrad
 
 
 def adagrad_step_cases(rng):
     for scale, eps in [(10 ** rng.uniform(-1, 1), 1e-10), (10 ** rng.uniform(-3, -2), 10 ** rng.uniform(-3, -2))]:
         lr, eps = float(rng.uniform(0.05, 0.5)), float(eps)
-        theta = rng.normal(size=3)
         opt = Adagrad(lr=lr, eps=eps)
-        state = opt.init(theta)
-        for t in range(1, 5):
-            grad = scale * rng.normal(size=3)
-            new_theta, new_state = opt.update(theta, grad, state)
+        steps = reference_steps(opt, rng.normal(size=3), (scale * rng.normal(size=3) for _ in range(4)))
+        for t, theta, state, grad, new_theta, new_state in steps:
             args, kwargs = (theta, grad, state.sum), {"lr": lr, "eps": eps}
             yield Case(f"the accumulator after step {t} (lr={lr:.4g}, eps={eps:.3g})", args, kwargs,
                        expected=new_state.sum, output=1, hint="a running *sum* of grad**2",
@@ -26,7 +23,6 @@ def adagrad_step_cases(rng):
                                    "that looks like an average: AdaGrad keeps the sum")])
             yield Case(f"adagrad_step, step {t} (lr={lr:.4g}, eps={eps:.3g})", args, kwargs, expected=new_theta,
                        output=0, hint="lr * grad / (sqrt(sum) + eps), with eps outside the square root")
-            theta, state = new_theta, new_state
 
 
 def effective_learning_rates_cases(rng):

@@ -5,19 +5,16 @@ Steps are checked one at a time from the reference's own state (theta and the av
 
 import numpy as np
 
-from course_lib.grading.marks import Case, Task
+from course_lib.grading.marks import Case, Task, reference_steps
 from course_lib.optim import Adadelta, RMSprop
 
 
 def rmsprop_step_cases(rng):
     for scale, eps in [(10 ** rng.uniform(-1, 1), 1e-8), (10 ** rng.uniform(-3.5, -2.5), 1e-3)]:
         lr, alpha = float(rng.uniform(0.01, 0.1)), float(rng.uniform(0.8, 0.99))
-        theta = rng.normal(size=3)
         opt = RMSprop(lr=lr, alpha=alpha, eps=eps)
-        state = opt.init(theta)
-        for t in range(1, 5):
-            grad = scale * rng.normal(size=3)
-            new_theta, new_state = opt.update(theta, grad, state)
+        steps = reference_steps(opt, rng.normal(size=3), (scale * rng.normal(size=3) for _ in range(4)))
+        for t, theta, state, grad, new_theta, new_state in steps:
             args, kwargs = (theta, grad, state.square_avg), {"lr": lr, "alpha": alpha, "eps": eps}
             yield Case(f"square_avg after step {t} (alpha={alpha:.4g})", args, kwargs, expected=new_state.square_avg,
                        output=1, hint="v = alpha * v + (1 - alpha) * grad**2",
@@ -28,40 +25,31 @@ def rmsprop_step_cases(rng):
             yield Case(f"rmsprop_step, step {t} (lr={lr:.4g}, alpha={alpha:.4g}, eps={eps:g})", args, kwargs,
                        expected=new_theta, output=0,
                        hint="lr * grad / (sqrt(v) + eps): eps after the square root, and no bias correction")
-            theta, state = new_theta, new_state
 
 
 def centered_rmsprop_step_cases(rng):
     lr, alpha = float(rng.uniform(0.01, 0.1)), float(rng.uniform(0.8, 0.99))
-    theta = rng.normal(size=2)
     opt = RMSprop(lr=lr, alpha=alpha, centered=True)
-    state = opt.init(theta)
-    for t in range(1, 5):
-        grad = rng.normal(size=2)
-        new_theta, new_state = opt.update(theta, grad, state)
+    steps = reference_steps(opt, rng.normal(size=2), (rng.normal(size=2) for _ in range(4)))
+    for t, theta, state, grad, new_theta, new_state in steps:
         args, kwargs = (theta, grad, state.square_avg, state.grad_avg), {"lr": lr, "alpha": alpha}
         yield Case(f"grad_avg after step {t}", args, kwargs, expected=new_state.grad_avg, output=2,
                    hint="an EMA of the gradient itself")
         yield Case(f"centered_rmsprop_step, step {t}", args, kwargs, expected=new_theta, output=0,
                    hint="divide by sqrt(v - grad_avg**2) + eps: the standard deviation, not the root mean square")
-        theta, state = new_theta, new_state
 
 
 def adadelta_step_cases(rng):
     lr, rho = float(rng.uniform(0.5, 1.0)), float(rng.uniform(0.8, 0.95))
-    theta = rng.normal(size=3)
     opt = Adadelta(lr=lr, rho=rho, eps=1e-6)
-    state = opt.init(theta)
-    for t in range(1, 5):
-        grad = rng.normal(size=3)
-        new_theta, new_state = opt.update(theta, grad, state)
+    steps = reference_steps(opt, rng.normal(size=3), (rng.normal(size=3) for _ in range(4)))
+    for t, theta, state, grad, new_theta, new_state in steps:
         args, kwargs = (theta, grad, state.square_avg, state.acc_delta), {"lr": lr, "rho": rho, "eps": 1e-6}
         yield Case(f"acc_delta after step {t}", args, kwargs, expected=new_state.acc_delta, output=2,
                    hint="u = rho * u + (1 - rho) * delta**2, with the *new* delta")
         yield Case(f"adadelta_step, step {t}", args, kwargs, expected=new_theta, output=0,
                    hint="delta = sqrt(u_prev + eps) / sqrt(v + eps) * grad: use the accumulated update from *before* "
                         "this step")
-        theta, state = new_theta, new_state
 
 
 TASKS = [Task("task-1", "rmsprop_step", rmsprop_step_cases),

@@ -7,7 +7,7 @@ wrong step does not hide the others, and every input is drawn from the grader's 
 import numpy as np
 
 from course_lib.grading.checks import ratio_is
-from course_lib.grading.marks import Case, Task
+from course_lib.grading.marks import Case, Task, reference_steps
 from course_lib.optim import Adam, AdamW
 
 OUTPUTS = [(0, "the new theta", "m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t), "
@@ -20,18 +20,14 @@ def adam_step_cases(rng):
     for scale in (10 ** rng.uniform(-1, 1), 10 ** rng.uniform(-5, -4)):  # tiny gradients: where eps matters
         lr, betas = float(10 ** rng.uniform(-3, -1)), (float(rng.uniform(0.5, 0.95)), float(rng.uniform(0.9, 0.9999)))
         shape = [(3,), (2, 2), (5,)][int(rng.integers(3))]
-        theta = rng.normal(size=shape)
         opt = Adam(lr=lr, betas=betas)
-        state = opt.init(theta)
-        for t in range(1, 5):
-            grad = scale * rng.normal(size=shape)
-            new_theta, new_state = opt.update(theta, grad, state)
+        steps = reference_steps(opt, rng.normal(size=shape), (scale * rng.normal(size=shape) for _ in range(4)))
+        for t, theta, state, grad, new_theta, new_state in steps:
             args = (theta, grad, state.exp_avg, state.exp_avg_sq, t)
             for output, expected, (_, what, hint) in zip(range(3), (new_theta, new_state.exp_avg, new_state.exp_avg_sq),
                                                          OUTPUTS, strict=True):
                 yield Case(f"adam_step, step t={t} (lr={lr:.4g}, betas=({betas[0]:.4g}, {betas[1]:.4g})): {what}",
                            args, {"lr": lr, "betas": betas}, expected=expected, hint=hint, output=output)
-            theta, state = new_theta, new_state
 
 
 def first_step_size_cases(rng):
@@ -51,13 +47,10 @@ def first_step_size_cases(rng):
 
 def adamw_step_cases(rng):
     lr, weight_decay = float(rng.uniform(0.01, 0.1)), float(rng.uniform(0.1, 0.5))
-    theta = rng.normal(size=4)
     opt = AdamW(lr=lr, weight_decay=weight_decay)
-    state = opt.init(theta)
     beta1 = opt.betas[0]
-    for t in range(1, 5):
-        grad = rng.normal(size=4)
-        new_theta, new_state = opt.update(theta, grad, state)
+    steps = reference_steps(opt, rng.normal(size=4), (rng.normal(size=4) for _ in range(4)))
+    for t, theta, state, grad, new_theta, new_state in steps:
         args, kwargs = (theta, grad, state.exp_avg, state.exp_avg_sq, t), {"lr": lr, "weight_decay": weight_decay}
         l2_m = beta1 * state.exp_avg + (1 - beta1) * (grad + weight_decay * theta)
         yield Case(f"adamw_step, step t={t}: the first moment m", args, kwargs, expected=new_state.exp_avg, output=1,
@@ -66,7 +59,6 @@ def adamw_step_cases(rng):
                                "add weight_decay * theta to the gradient (that is L2, not AdamW)")])
         yield Case(f"adamw_step, step t={t}: the new theta", args, kwargs, expected=new_theta, output=0,
                    hint="theta * (1 - lr * weight_decay) first, then the Adam step with the unchanged gradient")
-        theta, state = new_theta, new_state
 
 
 TASKS = [Task("task-1", "adam_step", adam_step_cases),

@@ -14,12 +14,12 @@ import os
 import time
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
+from test_grading import WRONG_ANSWERS, answers_from_solution, make_submission
 
 from course_lib.grading import grade, marks, sandbox
-from course_lib.grading.notebook import is_answer, role, stub_source
+from course_lib.grading.notebook import stub_source
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,25 +39,6 @@ def sandbox_works() -> bool:
 
 pytestmark = [pytestmark, pytest.mark.skipif(not (ROOT / "solutions" / NAME).exists(), reason="no solutions/"),
               pytest.mark.skipif(not sandbox_works(), reason="bubblewrap cannot run here (marks mode refuses)")]
-
-
-def answers_from_solution(name: str) -> dict:
-    nb = nbformat.read(ROOT / "solutions" / name, as_version=4)
-    return {role(c)["task"]: c.source for c in nb.cells if is_answer(c)}
-
-
-def make_submission(folder: Path, label: str, replace: dict = None, name: str = NAME, edit=None) -> Path:
-    """The exercise with the solution's answers, some replaced (``{task: source}``), then ``edit(nb)``."""
-    nb = nbformat.read(ROOT / "exercises" / name, as_version=4)
-    sources = {**answers_from_solution(name), **(replace or {})}
-    for cell in nb.cells:
-        if is_answer(cell):
-            cell.source = sources[role(cell)["task"]]
-    if edit:
-        edit(nb)
-    (folder / label).mkdir()
-    nbformat.write(nb, folder / label / name)
-    return folder / label / name
 
 
 def gated(condition: str) -> str:
@@ -268,8 +249,6 @@ def test_a_notebook_without_cell_ids_is_matched_by_its_metadata(graded):
 
 
 def test_the_typical_wrong_answers_get_their_hints(tmp_path):
-    from test_grading import WRONG_ANSWERS
-
     cases = [(name, label, task, replace, hint) for name, label, task, replace, hint in WRONG_ANSWERS if name in SPECS]
     paths = [make_submission(tmp_path, label, replace, name=name) for name, label, _, replace, _ in cases]
     reports = marks.grade_many(paths, workers=2, deadline=DEADLINE, progress=False)

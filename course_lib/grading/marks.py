@@ -109,6 +109,19 @@ class Task:
     cases: Callable[[np.random.Generator], Iterable[Case]]
 
 
+def reference_steps(opt, theta, grads: Iterable):
+    """``(t, theta, state, grad, new_theta, new_state)`` for each gradient of ``grads``, from a reference optimizer.
+
+    Each step starts from the *reference's* theta and state (teacher forcing), so a case per step
+    checks that step alone: one wrong step does not hide the others.
+    """
+    state = opt.init(theta)
+    for t, grad in enumerate(grads, start=1):
+        new_theta, new_state = opt.update(theta, grad, state)
+        yield t, theta, state, grad, new_theta, new_state
+        theta, state = new_theta, new_state
+
+
 def quadratic(A, center=None, returns: str = "grad", grad_scale: float = 1.0) -> TestFunction:
     A = np.asarray(A, dtype=float)
     center = np.zeros(len(A)) if center is None else np.asarray(center, dtype=float)
