@@ -60,8 +60,8 @@ class Rng:
 
 
 @dataclass(frozen=True)
-class TestFunction:
-    """An argument that is a plain callable inside the sandbox (see ``sandbox_runner.test_function``)."""
+class Objective:
+    """An argument that is a plain callable inside the sandbox (see ``sandbox_runner.objective``)."""
 
     kind: str  # "quadratic" (A, center) or "rosenbrock" (a, b)
     params: dict
@@ -122,21 +122,21 @@ def reference_steps(opt, theta, grads: Iterable):
         theta, state = new_theta, new_state
 
 
-def quadratic(A, center=None, returns: str = "grad", grad_scale: float = 1.0) -> TestFunction:
+def quadratic(A, center=None, returns: str = "grad", grad_scale: float = 1.0) -> Objective:
     A = np.asarray(A, dtype=float)
     center = np.zeros(len(A)) if center is None else np.asarray(center, dtype=float)
-    return TestFunction("quadratic", {"A": A, "center": center}, returns, grad_scale)
+    return Objective("quadratic", {"A": A, "center": center}, returns, grad_scale)
 
 
-def rosenbrock(a: float = 1.0, b: float = 100.0, returns: str = "grad") -> TestFunction:
-    return TestFunction("rosenbrock", {"a": a, "b": b}, returns)
+def rosenbrock(a: float = 1.0, b: float = 100.0, returns: str = "grad") -> Objective:
+    return Objective("rosenbrock", {"a": a, "b": b}, returns)
 
 
 def wire(value):
-    """The JSON form of an argument (numbers, arrays, tuples, lists, dicts, :class:`Rng`, :class:`TestFunction`)."""
+    """The JSON form of an argument (numbers, arrays, tuples, lists, dicts, :class:`Rng`, :class:`Objective`)."""
     if isinstance(value, Rng):
         return {"$rng": int(value.seed)}
-    if isinstance(value, TestFunction):
+    if isinstance(value, Objective):
         return {"$fn": value.kind, **{k: wire(v) for k, v in value.params.items()},
                 "returns": value.returns, "grad_scale": value.grad_scale}
     if isinstance(value, tuple):

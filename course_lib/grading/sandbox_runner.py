@@ -15,7 +15,7 @@ values, hidden checks or solutions.
 
 Wire format of a value: JSON, with ``{"$array": nested list, "shape": [...], "dtype": "float64"}`` for a
 numpy array. In a request only, ``{"$rng": seed}`` is ``np.random.default_rng(seed)``,
-``{"$fn": "quadratic", ...}`` / ``{"$fn": "rosenbrock", ...}`` a test function (see :func:`test_function`)
+``{"$fn": "quadratic", ...}`` / ``{"$fn": "rosenbrock", ...}`` a test function (see :func:`objective`)
 and ``{"$tuple": [...]}`` a tuple.
 """
 
@@ -82,7 +82,7 @@ def decode(value, live: bool = False, depth: int = 0):
     if live and "$rng" in value:
         return np.random.default_rng(value["$rng"])
     if live and "$fn" in value:
-        return test_function(**{key: decode(item, live, depth + 1) for key, item in value.items()})
+        return objective(**{key: decode(item, live, depth + 1) for key, item in value.items()})
     if "$tuple" in value:
         return tuple(decode(item, live, depth + 1) for item in value["$tuple"])
     if any(key.startswith("$") for key in value):
@@ -90,7 +90,7 @@ def decode(value, live: bool = False, depth: int = 0):
     return {key: decode(item, live, depth + 1) for key, item in value.items()}
 
 
-def test_function(**spec):
+def objective(**spec):
     r"""A test function as a plain callable, built from data.
 
     ``$fn``: ``"quadratic"`` (:math:`f = \tfrac12 (x-c)^\top A (x-c)`, :math:`\nabla f = A(x-c)`, with ``A``
