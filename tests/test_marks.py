@@ -110,6 +110,7 @@ def graded(tmp_path_factory, outside):
         "write_outside": gated(f"open({str(outside / 'report.json')!r}, 'w').write('forged') > 0 or "
                                f"open({str(outside / 'planted.py')!r}, 'w').write('x') > 0"),
         "write_checkout": gated(f"open({str(checkout / 'course_lib' / 'grading' / 'checks.py')!r}, 'a').write('#') > 0"),
+        "shell_out": gated(f"__import__('subprocess').run(['cat', {str(solutions)!r}], capture_output=True).returncode == 0"),
         "write_scratch": gated("open('/tmp/scratch.txt', 'w').write('mine') > 0"),  # allowed: the control
         # persisting into the next student's grading: every sandbox starts from a fresh scratch space
         "persist_write": "open('/tmp/planted', 'w').write('x')\nimport os\nos.makedirs(os.path.expanduser('~/.ipython/profile_default/startup'), exist_ok=True)\n" + WRONG,
@@ -183,7 +184,7 @@ def test_every_solution_gets_full_marks_and_every_stub_none(graded):
 
 ATTACKS = ["ipython_hooks", "patch_numpy", "patch_check_close", "array_frame_peek", "shadow_builtins", "settrace",
            "reference_import", "read_solutions", "read_checkout", "read_classmate",
-           "read_environment", "write_outside", "write_checkout", "persist_write", "persist_read", "daemon", "child_holds_output", "network",
+           "read_environment", "write_outside", "write_checkout", "shell_out", "persist_write", "persist_read", "daemon", "child_holds_output", "network",
            "network_local", "huge_result", "huge_print", "huge_write", "infinite_loop", "memory", "fork_bomb",
            "recursion_in_parse", "huge_source"]
 
