@@ -9,7 +9,7 @@ import numpy as np
 from course_lib.functions import Quadratic, ill_conditioned_quadratic
 from course_lib.functions.classic import Rosenbrock
 from course_lib.grading.checks import ratio_is
-from course_lib.grading.marks import Case, Task, quadratic, rosenbrock
+from course_lib.grading.taskspec import Case, Task, quadratic, rosenbrock
 from course_lib.optim import SGD, minimize
 
 

@@ -7,7 +7,7 @@ notebook's checks, on quadratics drawn from the grader's secret rng.
 import numpy as np
 
 from course_lib.functions import ill_conditioned_quadratic
-from course_lib.grading.marks import Case, Task
+from course_lib.grading.taskspec import Case, Task
 from course_lib.optim import SGD, minimize
 
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from course_lib.data import LeastSquares, linear_regression_data, minibatches
 from course_lib.grading.checks import check_close
-from course_lib.grading.marks import Case, Rng, Task
+from course_lib.grading.taskspec import Case, Rng, Task
 from course_lib.optim import SGD
 
 

@@ -6,7 +6,7 @@ Steps are checked one at a time from the reference's own state (theta and the bu
 import numpy as np
 
 from course_lib.functions import ill_conditioned_quadratic
-from course_lib.grading.marks import Case, Task, reference_steps
+from course_lib.grading.taskspec import Case, Task, reference_steps
 from course_lib.optim import SGD
 
 

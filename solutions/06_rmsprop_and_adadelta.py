@@ -5,7 +5,7 @@ Steps are checked one at a time from the reference's own state (theta and the av
 
 import numpy as np
 
-from course_lib.grading.marks import Case, Task, reference_steps
+from course_lib.grading.taskspec import Case, Task, reference_steps
 from course_lib.optim import Adadelta, RMSprop
 
 

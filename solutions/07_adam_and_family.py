@@ -7,7 +7,7 @@ wrong step does not hide the others, and every input is drawn from the grader's 
 import numpy as np
 
 from course_lib.grading.checks import ratio_is
-from course_lib.grading.marks import Case, Task, reference_steps
+from course_lib.grading.taskspec import Case, Task, reference_steps
 from course_lib.optim import Adam, AdamW
 
 OUTPUTS = [(0, "the new theta", "m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t), "

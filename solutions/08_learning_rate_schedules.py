@@ -5,7 +5,7 @@ Each case calls the schedule once per step (a sweep) and compares the whole sequ
 
 import numpy as np
 
-from course_lib.grading.marks import Case, Task
+from course_lib.grading.taskspec import Case, Task
 from course_lib.schedules import CosineAnnealingLR, StepLR, WarmupCosine
 
 

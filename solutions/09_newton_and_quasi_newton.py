@@ -8,7 +8,7 @@ import numpy as np
 
 from course_lib.functions import Quadratic
 from course_lib.functions.classic import Rosenbrock
-from course_lib.grading.marks import Case, Task, quadratic, rosenbrock
+from course_lib.grading.taskspec import Case, Task, quadratic, rosenbrock
 from course_lib.optim import Newton, backtracking_armijo, two_loop_direction
 
 

@@ -5,7 +5,7 @@ import numpy as np
 from course_lib.data import two_moons
 from course_lib.functions import Quadratic
 from course_lib.grading.checks import ratio_is
-from course_lib.grading.marks import Case, Task, quadratic
+from course_lib.grading.taskspec import Case, Task, quadratic
 from course_lib.mlp import MLP
 from course_lib.mlp import gradient_check as reference_check
 

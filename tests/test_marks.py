@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from test_grading import WRONG_ANSWERS, answers_from_solution, make_submission
 
-from course_lib.grading import grade, marks, sandbox
+from course_lib.grading import grade, marks, sandbox, taskspec
 from course_lib.grading.notebook import stub_source
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -261,17 +261,16 @@ def test_the_typical_wrong_answers_get_their_hints(tmp_path):
 
 def test_a_table_of_answers_fails_on_the_next_run(tmp_path):
     """Inputs come from a secret seed per run: answers looked up from one run's inputs fail the next run."""
-    spec = marks.load_spec(ROOT / "solutions" / "01_gradient_descent.py")
-    seen = marks.cases_for(spec, "01_gradient_descent", seed=1)["task-2"]
+    spec = taskspec.load_spec(ROOT / "solutions" / "01_gradient_descent.py")
+    seen = taskspec.cases_for(spec, "01_gradient_descent", seed=1)["task-2"]
     table = {round(float(np.asarray(case.args[0]).sum()), 6): float(case.expected) for case in seen}
     source = f"import numpy as np\nTABLE = {table!r}\ndef divergence_threshold(A):\n    return TABLE.get(round(float(np.sum(A)), 6), 1.0)\n"
     path = make_submission(tmp_path, "table", {"task-2": source})
     same_run, next_run = (marks.grade_many([path], deadline=DEADLINE, seed=seed, progress=False)[0] for seed in (1, 2))
     assert tasks_of(same_run)["task-2"].status == "passed"  # the table is right for the inputs it was built from
     assert tasks_of(next_run)["task-2"].status == "failed"
-    again = [marks.cases_for(spec, "01_gradient_descent", seed=marks.secrets.randbits(64))["task-2"][0].args[0]
-             for _ in range(2)]
-    assert not np.allclose(again[0], again[1])
+    drawn = [taskspec.cases_for(spec, "01_gradient_descent", seed=seed)["task-2"][0].args[0] for seed in (3, 4)]
+    assert not np.allclose(drawn[0], drawn[1])  # two runs, two sets of inputs
 
 
 def test_the_sandbox_never_sees_expected_values(monkeypatch, tmp_path):
@@ -280,8 +279,8 @@ def test_the_sandbox_never_sees_expected_values(monkeypatch, tmp_path):
     monkeypatch.setattr(sandbox, "run", lambda request, deadline: requests.append(json.dumps(request)) or real_run(request, deadline))
     report = marks.grade(make_submission(tmp_path, "solution"), deadline=DEADLINE, seed=7)
     assert report.passed and len(requests) == 1  # one sandbox run serves every task
-    spec = marks.load_spec(ROOT / "solutions" / "01_gradient_descent.py")
-    for case in marks.cases_for(spec, "01_gradient_descent", seed=7)["task-2"]:
+    spec = taskspec.load_spec(ROOT / "solutions" / "01_gradient_descent.py")
+    for case in taskspec.cases_for(spec, "01_gradient_descent", seed=7)["task-2"]:
         assert repr(float(case.expected)) not in requests[0]
     assert "check_close" not in requests[0] and "passed(" not in requests[0]
 
@@ -291,7 +290,7 @@ def test_hidden_cases_in_an_instructor_spec(tmp_path):
     trusted = tmp_path / "trusted"
     trusted.mkdir()
     (trusted / "01_gradient_descent.py").write_text(
-        "import numpy as np\nfrom course_lib.grading.marks import Case, extra_cases, load_spec\n\n\n"
+        "import numpy as np\nfrom course_lib.grading.taskspec import Case, extra_cases, load_spec\n\n\n"
         "def hidden(rng):\n    theta, grad = np.arange(9.0).reshape(3, 3), np.ones((3, 3))\n"
         "    yield Case('gd_step on a hidden case', (theta, grad, 0.5), expected=theta - 0.5)\n\n\n"
         "TASKS = extra_cases(load_spec('01_gradient_descent').TASKS, {'task-1': hidden})\n")
@@ -310,10 +309,10 @@ def test_the_sandbox_test_functions_are_the_course_functions():
     rng = np.random.default_rng(3)
     A = rng.normal(size=(3, 3))
     A, center, x = A @ A.T, rng.normal(size=3), rng.normal(size=3)
-    quadratic = decode(marks.wire(marks.quadratic(A, center, returns="value_and_grad")), live=True)
+    quadratic = decode(taskspec.wire(taskspec.quadratic(A, center, returns="value_and_grad")), live=True)
     value, grad = quadratic(x)
     assert np.isclose(value, Quadratic(A, center).value(x)) and np.allclose(grad, Quadratic(A, center).grad(x))
-    banana = decode(marks.wire(marks.rosenbrock(0.7, 30.0, returns="value_and_grad")), live=True)
+    banana = decode(taskspec.wire(taskspec.rosenbrock(0.7, 30.0, returns="value_and_grad")), live=True)
     value, grad = banana(x[:2])
     assert np.isclose(value, Rosenbrock(0.7, 30.0).value(x[:2])) and np.allclose(grad, Rosenbrock(0.7, 30.0).grad(x[:2]))
 
