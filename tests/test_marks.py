@@ -249,11 +249,22 @@ def test_a_notebook_without_cell_ids_is_matched_by_its_metadata(graded):
     assert graded["reports"]["no_cell_ids"].passed
 
 
+GD_WRONG_ANSWERS = [  # exercise 01's, as in test_grading.py's test_wrong_answers_fail_with_the_intended_hint
+    (NAME, "uphill", "task-1", {"task-1": "def gd_step(theta, grad, lr):\n    return theta + lr * grad"}, "uphill"),
+    (NAME, "no_lr", "task-1", {"task-1": "def gd_step(theta, grad, lr):\n    return theta - grad"}, "learning rate is missing"),
+    (NAME, "one_over_L", "task-2", {"task-2": "import numpy as np\ndef divergence_threshold(A):\n    return 1 / np.linalg.eigvalsh(A).max()"}, "that is 1/L"),
+    (NAME, "smallest", "task-2", {"task-2": "import numpy as np\ndef divergence_threshold(A):\n    return 2 / np.linalg.eigvalsh(A).min()"}, "largest"),
+    (NAME, "no_theta0", "task-3", {"task-3": "import numpy as np\ndef run_gd(grad_fn, theta0, lr, steps):\n    theta, thetas = np.asarray(theta0, dtype=float), []\n"
+                                             "    for _ in range(steps):\n        theta = theta - lr * grad_fn(theta)\n        thetas.append(theta)\n"
+                                             "    return np.array(thetas)"}, "include theta0 as the first row"),
+]
+
+
 def test_the_typical_wrong_answers_get_their_hints(tmp_path):
-    cases = [(name, label, task, replace, hint) for name, label, task, replace, hint in WRONG_ANSWERS if name in SPECS]
+    cases = [case for case in WRONG_ANSWERS + GD_WRONG_ANSWERS if case[0] in SPECS]
     paths = [make_submission(tmp_path, label, replace, name=name) for name, label, _, replace, _ in cases]
     reports = marks.grade_many(paths, workers=2, deadline=DEADLINE, progress=False)
-    assert len(cases) >= 5
+    assert len(cases) == len(WRONG_ANSWERS) + len(GD_WRONG_ANSWERS) == 27  # every exercise has a spec
     for (_, label, task, _, hint), report in zip(cases, reports, strict=True):
         result = tasks_of(report)[task]
         assert result.status == "failed" and hint in result.feedback, (label, result.feedback)
