@@ -30,10 +30,13 @@ WRONG = "def gd_step(theta, grad, lr):\n    return theta\n"  # what an attack co
 
 
 def sandbox_works() -> bool:
+    """Whether bubblewrap runs here; with COURSE_REQUIRE_SANDBOX=1 (for CI), a missing sandbox fails instead."""
     try:
         sandbox.check_available()
         return True
     except sandbox.SandboxUnavailable:
+        if os.environ.get("COURSE_REQUIRE_SANDBOX") == "1":
+            raise
         return False
 
 
