@@ -127,14 +127,22 @@ def _release(args) -> int:
 def _grade(args) -> int:
     from .grading import grade
 
-    reports = grade.grade_many(args.submissions, Path(args.templates), workers=args.workers,
-                               cell_timeout=args.timeout, progress=not args.quiet)
+    if args.marks:  # decide outside a sandbox (course_lib.grading.marks); refuses without bubblewrap
+        from .grading import marks
+
+        reports = marks.grade_many(args.submissions, Path(args.templates), workers=args.workers,
+                                   deadline=args.timeout, progress=not args.quiet)
+    else:
+        reports = grade.grade_many(args.submissions, Path(args.templates), workers=args.workers,
+                                   cell_timeout=args.timeout, progress=not args.quiet)
+    mode = "marks (sandboxed, decided outside)" if args.marks else "feedback (nbval; not proof)"
+    print(f"mode: {mode}")
     for report in reports:
         print(grade.as_text(report))
     if args.json:
         Path(args.json).write_text(grade.as_json(reports))
     if args.markdown:
-        Path(args.markdown).write_text(grade.as_markdown(reports))
+        Path(args.markdown).write_text(f"mode: {mode}\n\n" + grade.as_markdown(reports))
     return 0 if all(r.passed for r in reports) else 1
 
 
@@ -186,7 +194,10 @@ def build_parser(names=None) -> argparse.ArgumentParser:
     grade_parser.add_argument("--templates", default=str(EXERCISES),
                               help="folder of the trusted exercise templates (default: the course's exercises/)")
     grade_parser.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time" + DEFAULT)
-    grade_parser.add_argument("--timeout", type=float, default=60.0, help="seconds per cell" + DEFAULT)
+    grade_parser.add_argument("--timeout", type=float, default=60.0,
+                              help="seconds per cell (feedback), per sandbox run (--marks)" + DEFAULT)
+    grade_parser.add_argument("--marks", action="store_true",
+                              help="marks that count: run the answers in a bubblewrap sandbox, compare outside")
     grade_parser.add_argument("--json", help="write a JSON report here")
     grade_parser.add_argument("--markdown", help="write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)")
     grade_parser.add_argument("--quiet", action="store_true", help="no progress bar")

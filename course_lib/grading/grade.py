@@ -54,6 +54,7 @@ class Report:
     template: str = ""
     tasks: list = field(default_factory=list)
     error: str = ""
+    mode: str = "feedback"  # or "marks" (course_lib.grading.marks): which grader produced the report
 
     @property
     def score(self) -> int:
