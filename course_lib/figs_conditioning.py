@@ -6,8 +6,11 @@ per step, so the error shrinks at the rate
 
 .. math:: r(\eta) = \max_i |1 - \eta\lambda_i| = \max(|1 - \eta\mu|, |1 - \eta L|),
 
-and the same bound holds for every :math:`L`-smooth, :math:`\mu`-strongly convex :math:`f`
-(Nesterov 2004, *Introductory Lectures on Convex Optimization*, Thm 2.1.15, for the best step).
+and the same per-step bound holds for every twice-differentiable :math:`f` whose Hessians have their
+eigenvalues in :math:`[\mu, L]` (lesson 02, section 5). For :math:`L`-smooth, :math:`\mu`-strongly convex
+:math:`f` and :math:`0 < \eta \le 2/(L+\mu)`, Nesterov (2004, *Introductory Lectures on Convex Optimization*,
+Thm 2.1.15) proves convergence without second derivatives, with the rate :math:`(\kappa-1)/(\kappa+1)` at
+:math:`\eta = 2/(L+\mu)`.
 """
 
 from __future__ import annotations

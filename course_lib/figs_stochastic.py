@@ -6,8 +6,8 @@ r"""Lesson 03's experiments and figures: minibatch SGD on least squares, many ru
     g_t = \frac{1}{|\mathcal B_t|}\sum_{i\in\mathcal B_t} \nabla f_i(\theta_{t-1}),
 
 for several seeds and step sizes together (one numpy call per step for all of them), and
-records the loss gap :math:`f(\theta) - f^\star = \tfrac12 e^\top H e` (exact for least squares,
-with :math:`H = X^\top X/n`, :math:`e = \theta - \theta^\star`). Reference: Bottou, Curtis and
+records the loss gap :math:`f(\theta) - f^\star = \tfrac12 e^\top A e` (exact for least squares,
+with the Hessian :math:`A = X^\top X/n`, :math:`e = \theta - \theta^\star`). Reference: Bottou, Curtis and
 Nocedal (2018), "Optimization Methods for Large-Scale Machine Learning", SIAM Review, section 4.
 """
 
@@ -39,7 +39,7 @@ def sgd_runs(X, y, theta0, batch_size: int, lrs, epochs: int, seeds=(0, 1, 2), r
         raise ValueError(f"Invalid records_per_epoch value: {records_per_epoch} (must divide the {n // batch_size} "
                          "steps of an epoch)")
     lrs = np.asarray(lrs, dtype=float)
-    H = X.T @ X / n
+    A = X.T @ X / n                                     # the Hessian
     theta_star = np.linalg.lstsq(X, y, rcond=None)[0]
     rngs = [np.random.default_rng(seed) for seed in seeds]
     theta = np.broadcast_to(np.asarray(theta0, dtype=float), (len(seeds), len(lrs), d)).copy()
@@ -47,7 +47,7 @@ def sgd_runs(X, y, theta0, batch_size: int, lrs, epochs: int, seeds=(0, 1, 2), r
 
     def gap(theta):
         e = theta - theta_star
-        return 0.5 * np.einsum("sgd,de,sge->sg", e, H, e)
+        return 0.5 * np.einsum("sgd,de,sge->sg", e, A, e)
 
     gaps, t = [gap(theta)], 0
     with np.errstate(all="ignore"):  # a diverging step size shows up as inf/nan gaps, without warnings
@@ -141,7 +141,7 @@ def plot_noise_floor(lrs, floors: dict, slopes: dict, theory=None, size=(560, 36
             ax.loglog(lrs, np.exp(np.polyval(fit, np.log(lrs))), "-", color=color, linewidth=1)
         if theory is not None:
             ax.loglog(lrs, theory, "--", color="0.3", linewidth=1.2,
-                      label=r"theory $\eta\hat\sigma^2\,\mathrm{tr}(H)/4$ (slope 1)")
+                      label=r"theory $\eta\hat\sigma^2\,\mathrm{tr}(A)/4$ (slope 1)")
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(r"step size $\eta$")
         ax.set_ylabel(r"noise floor: mean $f(\theta_t) - f^\star$")
