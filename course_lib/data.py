@@ -28,7 +28,7 @@ def linear_regression_data(n: int = 1000, w_true=(2.0, -1.0), noise: float = 0.5
 
 def ill_conditioned_regression(n: int = 4096, d: int = 20, kappa: float = 100.0, noise: float = 0.5,
                                seed: int = 0) -> Regression:
-    r"""Least squares whose Hessian :math:`H = X^\top X / n` has the eigenvalues
+    r"""Least squares whose Hessian :math:`A = X^\top X / n` has the eigenvalues
     :math:`\lambda_i` spaced evenly in :math:`\log` from :math:`\mu = 1/\kappa` to :math:`L = 1`, exactly.
 
     :math:`X = \sqrt n\, U \operatorname{diag}(\sqrt{\lambda})\, V^\top` with :math:`U` (``n`` x ``d``,

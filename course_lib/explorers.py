@@ -132,10 +132,10 @@ class QuadraticExplorer(FigureExplorer):
         lr = self.lr_times_L.value / fun.L
         traj = optim.minimize(optim.SGD(lr=lr, momentum=self.momentum.value), fun, steps=self.step.max)
         draw_landscape(ax, fun, n=120)
-        for value, vector, color in zip(fun.eigenvalues, fun.eigenvectors.T, COLORS[3:5], strict=True):
+        for i, (value, vector, color) in enumerate(zip(fun.eigenvalues, fun.eigenvectors.T, COLORS[3:5], strict=True)):
             ax.annotate("", xy=vector * 1.5, xytext=(0, 0),
                         arrowprops={"arrowstyle": "->", "color": color, "linewidth": 2})
-            ax.text(*(vector * 1.75), rf"$\lambda = {value:.3g}$", color=color, ha="center", va="center",
+            ax.text(*(vector * 1.75), rf"$\lambda_{i + 1} = {value:.3g}$", color=color, ha="center", va="center",
                     bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": color})
         k = min(self.step.value, len(traj.xs) - 1)
         shown = np.clip(traj.xs[: k + 1], -3, 3)
