@@ -51,6 +51,8 @@ def steepest_direction(g, norm: str = "l2", D=None) -> np.ndarray:
     [-0.8944, -0.2236]
     """
     g = np.asarray(g, dtype=float)
+    if not np.any(g):
+        raise ValueError("Invalid g: all zeros (at a stationary point no direction decreases the linear model)")
     if norm == "l2":
         return -g / np.linalg.norm(g)
     if norm == "linf":
@@ -72,6 +74,8 @@ def unit_sphere(norm: str, D=None, n: int = 3600) -> np.ndarray:
     if norm == "linf":
         return circle / np.max(np.abs(circle), axis=1, keepdims=True)
     if norm == "diag":
+        if D is None or np.any(np.asarray(D, dtype=float) <= 0):
+            raise ValueError(f"Invalid D: {D!r} (the positive diagonal of the norm's matrix)")
         return circle / np.sqrt(np.asarray(D, dtype=float))
     raise ValueError(f"Invalid norm: {norm!r} (one of 'l2', 'linf', 'diag')")
 
