@@ -56,14 +56,17 @@ def nesterov_parameters(mu: float, L: float) -> tuple[float, float]:
 
 
 def fitted_rate(errors: np.ndarray, skip: int = 20, floor: float = 1e-250) -> float:
-    """Per-step rate from a least-squares line through ``log ||e_t||`` (steps after ``skip``, above ``floor``)."""
+    """Per-step rate from a least-squares line through ``log ||e_t||`` (steps after ``skip``, above ``floor``).
+
+    0 when the error reached (almost) exactly zero; ``nan`` when too few steps are left to fit (a run
+    that was stopped early because it blew up), so that a claim comparing the rate fails."""
     errors = np.asarray(errors, float)
     if errors.ndim > 1:
         errors = np.linalg.norm(errors, axis=1)
     t = np.arange(len(errors))
     keep = (t >= skip) & (errors > floor)
-    if keep.sum() < 2:  # the error reached (almost) exactly zero
-        return 0.0
+    if keep.sum() < 2:
+        return 0.0 if errors[-1] <= floor else float("nan")
     return float(np.exp(np.polyfit(t[keep], np.log(errors[keep]), 1)[0]))
 
 
