@@ -56,14 +56,17 @@ def nesterov_parameters(mu: float, L: float) -> tuple[float, float]:
 
 
 def fitted_rate(errors: np.ndarray, skip: int = 20, floor: float = 1e-250) -> float:
-    """Per-step rate from a least-squares line through ``log ||e_t||`` (steps after ``skip``, above ``floor``)."""
+    """Per-step rate from a least-squares line through ``log ||e_t||`` (steps after ``skip``, above ``floor``).
+
+    0 when the error reached (almost) exactly zero; ``nan`` when too few steps are left to fit (a run
+    that was stopped early because it blew up), so that a claim comparing the rate fails."""
     errors = np.asarray(errors, float)
     if errors.ndim > 1:
         errors = np.linalg.norm(errors, axis=1)
     t = np.arange(len(errors))
     keep = (t >= skip) & (errors > floor)
-    if keep.sum() < 2:  # the error reached (almost) exactly zero
-        return 0.0
+    if keep.sum() < 2:
+        return 0.0 if errors[-1] <= floor else float("nan")
     return float(np.exp(np.polyfit(t[keep], np.log(errors[keep]), 1)[0]))
 
 
@@ -111,18 +114,18 @@ def minimize_lr_inside(beta: float, schedule, fun, x0, steps: int) -> np.ndarray
 
 
 def nesterov_convex(fun, x0, L: float, steps: int) -> np.ndarray:
-    r"""Nesterov's method for convex, L-smooth f (momentum :math:`(s_{t}-1)/s_{t+1}` growing to 1),
-    in Beck and Teboulle's (2009) form: :math:`x_t = y_t - \nabla f(y_t)/L`,
-    :math:`s_{t+1} = \tfrac12\big(1 + \sqrt{1 + 4 s_t^2}\big)`,
-    :math:`y_{t+1} = x_t + \tfrac{s_t - 1}{s_{t+1}}(x_t - x_{t-1})`.
+    r"""Nesterov's method for convex, L-smooth f (momentum :math:`(\sigma_t-1)/\sigma_{t+1}` growing to 1),
+    in Beck and Teboulle's (2009, FISTA without the prox) form: :math:`x_t = y_t - \nabla f(y_t)/L`,
+    :math:`\sigma_{t+1} = \tfrac12\big(1 + \sqrt{1 + 4 \sigma_t^2}\big)`, :math:`\sigma_1 = 1`,
+    :math:`y_{t+1} = x_t + \tfrac{\sigma_t - 1}{\sigma_{t+1}}(x_t - x_{t-1})`, :math:`y_1 = x_0`.
     Returns :math:`x_0, x_1, \dots` (one gradient per step)."""
     x = y = np.asarray(x0, float)
-    s, xs = 1.0, [x]
+    sigma, xs = 1.0, [x]
     for _ in range(steps):
         x_new = y - fun.grad(y) / L
-        s_new = (1 + np.sqrt(1 + 4 * s * s)) / 2
-        y = x_new + (s - 1) / s_new * (x_new - x)
-        x, s = x_new, s_new
+        sigma_new = (1 + np.sqrt(1 + 4 * sigma * sigma)) / 2
+        y = x_new + (sigma - 1) / sigma_new * (x_new - x)
+        x, sigma = x_new, sigma_new
         xs.append(x)
     return np.array(xs)
 
@@ -139,7 +142,7 @@ def nesterov_worst_function(d: int, L: float = 1.0):
 
 
 class PiecewiseQuadratic(Landscape):
-    r"""Lessard, Recht and Packard's (2016, Sec. 4.6) 1-D function, :math:`\mu = 1`, :math:`L = 25`:
+    r"""Lessard, Recht and Packard's (2016) heavy-ball counterexample, a 1-D function, :math:`\mu = 1`, :math:`L = 25`:
     :math:`f' = 25\theta` for :math:`\theta < 1`, :math:`\theta + 24` on :math:`[1, 2)`, :math:`25\theta - 24` beyond.
     Strongly convex and smooth, not quadratic; minimum :math:`f(0) = 0`."""
 
@@ -169,7 +172,7 @@ def rate_map_figure(kappa: float, measured: dict, beta_cut: float):
     X, B = np.meshgrid(x, b)
     R = rate(X, B)
     image = ax.pcolormesh(X, B, np.ma.masked_where(R >= 1, R), cmap="viridis", vmin=0, vmax=1, shading="auto")
-    fig.colorbar(image, ax=ax, label=r"rate $\rho$ (error $\times\rho$ per step)")
+    fig.colorbar(image, ax=ax, label=r"rate $r$ (error $\times r$ per step)")
     ax.fill_betweenx(b, 2 * (1 + b), 4.2, color="0.85")
     ax.plot(2 * (1 + b), b, "k--", label=r"stability limit $\eta\lambda_i = 2(1+\beta)$")
     ax.plot((1 - np.sqrt(b)) ** 2, b, "w--", label=r"critical damping $(1\pm\sqrt{\beta})^2$")
@@ -187,8 +190,8 @@ def rate_map_figure(kappa: float, measured: dict, beta_cut: float):
     ax_cut.plot(points[:, 0], np.minimum(points[:, 1], 1.2), "o", color=HEAVY_BALL, label="measured (reference SGD)")
     ax_cut.axhline(np.sqrt(beta_cut), color="0.5", lw=0.8)
     ax_cut.axvspan((1 - np.sqrt(beta_cut)) ** 2, (1 + np.sqrt(beta_cut)) ** 2, color="0.9")
-    ax_cut.text(1.0, np.sqrt(beta_cut) - 0.08, r"complex roots: $\rho=\sqrt{\beta}$", fontsize="small")
-    ax_cut.set(ylim=(0, 1.2), xlabel=r"$\eta\lambda_i$", ylabel=r"rate $\rho$", title=rf"cut at $\beta = {beta_cut:g}$")
+    ax_cut.text(1.0, np.sqrt(beta_cut) - 0.08, r"complex roots: $r=\sqrt{\beta}$", fontsize="small")
+    ax_cut.set(ylim=(0, 1.2), xlabel=r"$\eta\lambda_i$", ylabel=r"rate $r$", title=rf"cut at $\beta = {beta_cut:g}$")
     ax_cut.legend(fontsize="small", loc="lower left")
     return fig
 
@@ -200,7 +203,7 @@ def steps_vs_kappa_figure(kappas, counts: dict, theory: dict, colors: dict, tole
     for name, values in counts.items():
         ax.plot(kappas, values, "o-", color=colors[name], label=f"{name} (measured)")
         ax.plot(kappas, theory[name], "--", color=colors[name], lw=1.2)
-    ax.plot([], [], "k--", lw=1.2, label=r"theory: $\ln(1/\varepsilon)/(-\ln\rho)$")
+    ax.plot([], [], "k--", lw=1.2, label=r"theory: $\ln(1/\varepsilon)/(-\ln r)$")
     ax.set(xscale="log", yscale="log", xlabel=r"condition number $\kappa$",
            ylabel=rf"steps until $\|e_t\| < 10^{{{np.log10(tolerance):.0f}}}\,\|e_0\|$")
     ax.legend(fontsize="small")

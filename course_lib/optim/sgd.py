@@ -35,7 +35,8 @@ class SGD(Optimizer):
     importance of initialization and momentum in deep learning"), which agrees only for a constant
     :math:`\eta`. ``nesterov=True`` is Nesterov's (1983) look-ahead method with the iterate stored at
     the look-ahead point, as reparametrised by Bengio, Boulanger-Lewandowski and Pascanu (2013,
-    "Advances in optimizing recurrent networks", sec. 3.5); it takes one gradient per step.
+    "Advances in optimizing recurrent networks", their "simplified Nesterov momentum"); it takes one
+    gradient per step.
 
     >>> opt = SGD(lr=0.1, momentum=0.9)
     >>> x, state = opt.update(np.array([1.0]), np.array([2.0]), opt.init(np.array([1.0])))
