@@ -3,7 +3,7 @@ r"""Experiments and figures of lessons 05 (AdaGrad) and 06 (RMSprop, Adadelta).
 The runs use the course's reference optimizers unchanged: their updates are elementwise, so a
 batch of starts is one array of shape ``(d, K)`` (coordinates first, as the landscapes expect).
 :class:`FullMatrixAdagrad` is the one optimizer here that torch does not have (Duchi, Hazan and
-Singer, 2011, Section 1.3): it is small, and it is what the lessons compare the diagonal one with.
+Singer, 2011): it is small, and it is what the lessons compare the diagonal one with.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class FullMatrixAdagrad(Optimizer):
         G_t = G_{t-1} + g_t g_t^\top, \qquad
         \theta_t = \theta_{t-1} - \eta\, (G_t^{1/2} + \epsilon I)^{+}\, g_t
 
-    (Duchi, Hazan and Singer, 2011, Section 1.3, with :math:`\delta = \epsilon`). The inverse is
+    (Duchi, Hazan and Singer, 2011, with :math:`\delta = \epsilon`). The inverse is
     taken on the range of :math:`G_t` (a pseudo-inverse), where :math:`g_t` lies. It stores
     :math:`d^2` numbers and needs an eigendecomposition, :math:`O(d^3)`, per step. ``x`` of shape
     ``(d,)``, or ``(d, K)`` for ``K`` independent runs (one matrix each).
