@@ -88,16 +88,16 @@ class TangentExplorer(FigureExplorer):
         if low <= x <= high:
             half = 0.15 * (high - low)
             ax.plot([x - half, x + half], [traj.losses[k] - slope * half, traj.losses[k] + slope * half],
-                    color=COLORS[1], label=f"tangent, slope f'(x) = {slope:.3g}")
+                    color=COLORS[1], label=f"tangent, slope f'(θ) = {slope:.3g}")
             ax.plot([x], [traj.losses[k]], "o", color=COLORS[1], markersize=8)
         if k + 1 < len(traj.xs) and low <= traj.xs[k + 1, 0] <= high:
             ax.annotate("", xy=(traj.xs[k + 1, 0], traj.losses[k + 1]), xytext=(x, traj.losses[k]),
                         arrowprops={"arrowstyle": "->", "color": COLORS[2], "linewidth": 2})
-        title = f"step {k}: x = {x:.4g}, f(x) = {traj.losses[k]:.4g}"
+        title = f"step {k}: θ = {x:.4g}, f(θ) = {traj.losses[k]:.4g}"
         if traj.diverged and self.step.value >= traj.diverged_at - 1:
             title = f"diverged at step {traj.diverged_at} (lr too large)"
         elif not low <= x <= high:
-            title = f"step {k}: x = {x:.3g} left the plotted range"
+            title = f"step {k}: θ = {x:.3g} left the plotted range"
         ax.set_title(title)
         ax.set_xlim(low, high)
         ax.set_ylim(values.min() - 0.1 * np.ptp(values), values.max() + 0.1 * np.ptp(values))

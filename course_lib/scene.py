@@ -123,12 +123,13 @@ class RaceScene:
             common = {"xy": xy, "xycoords": "axes fraction", "textcoords": "offset points", "va": "top",
                       "family": "monospace", "fontsize": fontsize, "zorder": 8}
             # the name's white box is padded to hold the readout too, so it stays in the background
-            label = f"{symbol} {name}".ljust(width + 3 + len("diverged at step 10000"))
+            # one spare cell: the marker glyph may be wider than a monospace cell
+            label = f"{symbol} {name}".ljust(width + 4 + len("diverged at step 10000"))
             self.ax.annotate(label, xytext=offset, color=color, fontweight="bold", **common,
                              bbox={"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none",
                                    "alpha": 0.8})
             self.readouts[name] = self.ax.annotate(
-                "", xytext=(offset[0] + 0.6 * fontsize * (width + 3), offset[1]), animated=True, **common
+                "", xytext=(offset[0] + 0.6 * fontsize * (width + 4), offset[1]), animated=True, **common
             )
 
     def _loss_limits(self) -> tuple[float, float]:

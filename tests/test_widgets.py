@@ -173,7 +173,7 @@ def test_tangent_explorer_steps_along_the_curve():
     first = bytes(e.image.value)
     e.step.value = 5
     assert bytes(e.image.value) != first
-    assert e.ax.get_title().startswith("step 5: x = ")
+    assert e.ax.get_title().startswith("step 5: θ = ")
     e.lr.value = 1.0
     e.step.value = 10
     assert "diverged" in e.ax.get_title() or "left the plotted range" in e.ax.get_title()

@@ -36,7 +36,7 @@ class RMSprop(Optimizer):
     would be AdaGrad); no bias correction, so the first step is :math:`\eta/\sqrt{1-\beta_2}`
     per coordinate. :math:`\epsilon` is added after the square root, as in PyTorch; Tieleman and
     Hinton (2012, Coursera lecture 6.5) have no :math:`\epsilon`, and Graves (2013, "Generating
-    Sequences With Recurrent Neural Networks", eqs. 38-41, the source of centering and of this
+    Sequences With Recurrent Neural Networks", section 4, the source of centering and of this
     momentum) puts it inside the root and the learning rate inside the momentum buffer.
 
     >>> opt = RMSprop(lr=0.01, alpha=0.99, eps=0.0)
