@@ -50,17 +50,38 @@ def _release(args) -> int:
 
 
 def _grade(args) -> int:
-    from .grading import grade
+    import os
 
-    reports = grade.grade_many(args.submissions, Path(args.templates), workers=args.workers,
-                               cell_timeout=args.timeout, progress=not args.quiet)
+    from .grading import grade, reaper
+
+    adopts_orphans = reaper.become_subreaper()  # a process that escaped a grading run comes back to us
+    try:
+        reports = grade.grade_many(args.submissions, Path(args.templates), workers=args.workers,
+                                   cell_timeout=args.timeout, progress=not args.quiet)
+    finally:
+        if adopts_orphans:
+            reaper.kill_everything_below(os.getpid())
     for report in reports:
         print(grade.as_text(report))
     if args.json:
-        Path(args.json).write_text(grade.as_json(reports))
+        grade.write_atomically(args.json, grade.as_json(reports))
     if args.markdown:
-        Path(args.markdown).write_text(grade.as_markdown(reports))
+        grade.write_atomically(args.markdown, grade.as_markdown(reports))
     return 0 if all(r.passed for r in reports) else 1
+
+
+def _positive(kind):
+    """An argparse type: a number above zero, or an error that names the option's rule."""
+    def convert(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+        return value
+    convert.__name__ = kind.__name__
+    return convert
 
 
 def main(argv=None) -> int:
@@ -87,8 +108,9 @@ def main(argv=None) -> int:
     grade_parser = commands.add_parser("grade", help="grade exercise notebooks against the templates")
     grade_parser.add_argument("submissions", nargs="+")
     grade_parser.add_argument("--templates", default=str(EXERCISES), help="folder of exercise templates")
-    grade_parser.add_argument("--workers", type=int, default=2)
-    grade_parser.add_argument("--timeout", type=float, default=60.0, help="seconds per cell")
+    grade_parser.add_argument("--workers", type=_positive(int), default=2,
+                              help="submissions graded at the same time (default 2)")
+    grade_parser.add_argument("--timeout", type=_positive(float), default=60.0, help="seconds per cell (default 60)")
     grade_parser.add_argument("--json", help="write a JSON report here")
     grade_parser.add_argument("--markdown", help="write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)")
     grade_parser.add_argument("--quiet", action="store_true", help="no progress bar")

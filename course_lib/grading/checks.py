@@ -36,10 +36,22 @@ def check_close(what: str, got, expected, hint: str = "", diagnoses=(), rtol: fl
         except Exception:  # a diagnosis must never hide the failure itself
             continue
     if same_shape:
-        detail = f"\n  expected {_show(expected)}\n  got      {_show(got_array)}"
+        detail = f"\nexpected {_show(expected)}\ngot {_show(got_array)}"
     else:
-        detail = f"\n  expected shape {expected.shape}\n  got shape      {got_array.shape}"
-    raise AssertionError(what + detail + (f"\n  hint: {message}" if message else ""))
+        detail = f"\nexpected shape {expected.shape}\ngot shape {got_array.shape}"
+    raise AssertionError(what + detail + (f"\nhint: {message}" if message else ""))
+
+
+def plain(value, what: str = "your answer") -> np.ndarray:
+    """``value`` copied into a new plain ``float64`` array (no subclass, nothing of the object kept).
+
+    Check cells call it on an answer *before* they compute the expected value, so an answer
+    object cannot look the expected value up while it is being converted.
+    """
+    try:
+        return np.array(value, dtype=np.float64, copy=True, subok=False)
+    except (TypeError, ValueError, OverflowError):
+        raise AssertionError(f"{what}: expected an array of numbers, got {type(value).__name__}") from None
 
 
 def ratio_is(factor: float, tolerance: float = 1e-3):
