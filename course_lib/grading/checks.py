@@ -10,7 +10,9 @@ import numpy as np
 
 
 def _show(value) -> str:
-    return np.array2string(np.asarray(value, dtype=float), precision=6, suppress_small=True, separator=", ")
+    """On one line; an array of more than 8 numbers shows its first and last 3 (per axis)."""
+    return np.array2string(np.asarray(value, dtype=float), precision=6, suppress_small=True, separator=", ",
+                           threshold=8, edgeitems=3, max_line_width=10**6).replace("\n", "")
 
 
 def check_close(what: str, got, expected, hint: str = "", diagnoses=(), rtol: float = 1e-9, atol: float = 1e-12):
@@ -37,6 +39,10 @@ def check_close(what: str, got, expected, hint: str = "", diagnoses=(), rtol: fl
             continue
     if same_shape:
         detail = f"\nexpected {_show(expected)}\ngot {_show(got_array)}"
+        if expected.size > 8:  # the summary may hide where they differ
+            first = np.unravel_index(np.argmax(~np.isclose(got_array, expected, rtol=rtol, atol=atol)), expected.shape)
+            index = first[0] if len(first) == 1 else tuple(int(i) for i in first)
+            detail += f"\nfirst difference at index {index}: expected {expected[first]:.6g}, got {got_array[first]:.6g}"
     else:
         detail = f"\nexpected shape {expected.shape}\ngot shape {got_array.shape}"
     raise AssertionError(what + detail + (f"\nhint: {message}" if message else ""))

@@ -295,11 +295,12 @@ def clean(text: str, hidden=()) -> str:
         text = text.replace(value, "<environment>")
     text = PATH.sub("<path>", text)
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    cut = len(lines) > MAX_FEEDBACK_LINES
-    text = "\n".join(lines[:MAX_FEEDBACK_LINES])
-    if len(text) > MAX_FEEDBACK_CHARS:
-        text, cut = text[:MAX_FEEDBACK_CHARS].rstrip(), True
-    return text + (" ... (cut)" if cut else "")
+    hint = lines.pop() if lines and lines[-1].startswith("hint: ") and len(lines[-1]) <= 300 else ""
+    cut = len(lines) > MAX_FEEDBACK_LINES - bool(hint)
+    text = "\n".join(lines[:MAX_FEEDBACK_LINES - bool(hint)])
+    if len(text) > MAX_FEEDBACK_CHARS - len(hint):
+        text, cut = text[:MAX_FEEDBACK_CHARS - len(hint)].rstrip(), True
+    return text + (" ... (cut)" if cut else "") + (f"\n{hint}" if hint else "")  # the hint always survives
 
 
 def _hidden_lines(template) -> list:

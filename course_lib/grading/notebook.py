@@ -76,7 +76,8 @@ def parse(data, name="notebook") -> nbformat.NotebookNode:
 def read(path) -> nbformat.NotebookNode:
     """Read and validate a notebook file (nbformat 4); raises ValueError with a clear message."""
     try:
-        data = open(path, "rb").read()
+        with open(path, "rb") as file:
+            data = file.read()
     except OSError as error:
         raise ValueError(f"{path}: cannot be read ({error.strerror})") from None
     return parse(data, path)
