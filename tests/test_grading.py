@@ -3,6 +3,8 @@ passes, crashes and timeouts fail only their task, and the student's file is nev
 
 from __future__ import annotations
 
+import ast
+import builtins
 import hashlib
 import importlib.util
 import json
@@ -173,10 +175,14 @@ def test_flagged_answers_say_why(graded):
     assert "reference code" in by_task(graded["reference_import"][2])["task-1"].feedback
 
 
-@pytest.mark.parametrize(("label", "task"), [("infinite_loop", "task-1"), ("sys_exit", "task-2"), ("kernel_crash", "task-2")])
-def test_a_crash_or_timeout_fails_only_its_task(graded, label, task):
+@pytest.mark.parametrize(("label", "task", "feedback"), [
+    ("infinite_loop", "task-1", "the check was stopped after"),  # gd_step loops: the check calls it
+    ("sys_exit", "task-2", "SystemExit: 3"),  # IPython catches it: an ordinary error
+    ("kernel_crash", "task-2", "the kernel stopped while running the answer (os._exit"),
+])
+def test_a_crash_or_timeout_fails_only_its_task(graded, label, task, feedback):
     tasks = by_task(graded[label][2])
-    assert tasks[task].status == "failed"
+    assert tasks[task].status == "failed" and tasks[task].feedback.startswith(feedback), tasks[task].feedback
     assert all(t.status == "passed" for name, t in tasks.items() if name != task)
 
 
@@ -248,6 +254,33 @@ def test_student_bundle_contains_no_solution_code(bundle):
             assert region not in text, (name, task, path)
             if path.parts[-2] == "tests":  # tests are code a student reads: not one line of an answer
                 assert not [line for line in lines if line in text], (name, task, path)
+
+
+def free_names(source: str) -> set:
+    """Names a cell reads but neither imports nor assigns (nor binds as an argument)."""
+    tree = ast.parse(source)
+    read, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return read - bound - set(dir(builtins))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name[:2])
+def test_check_cells_import_what_they_use_and_compare_plain_arrays(path):
+    cells = nbformat.read(path, as_version=4).cells
+    answers = {node.name for cell in cells if is_answer(cell)
+               for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.FunctionDef)}
+    for cell in cells:
+        if role(cell).get("kind") == "check":
+            assert free_names(cell.source) <= answers, (cell.get("id"), free_names(cell.source) - answers)
+            assert "plain(" in cell.source, cell.get("id")
 
 
 FORMULA = re.compile(r"\*\*|\s[+\-]\s|[\w)\]]\s*[*/@]\s*[\w(\[]|==|<=|>=|\bdivided by\b")

@@ -281,6 +281,21 @@ def test_the_reaper_reports_a_deadline_and_a_signal_as_facts():
     assert subprocess.run([*run, "10", "--", sys.executable, "-c", kill], timeout=30).returncode == 128 + 9
 
 
+def test_no_process_survives_even_when_the_supervisor_is_killed(tmp_path):
+    """The command line adopts the orphans of a killed supervisor (it is a subreaper too)."""
+    mark = "27.1828"
+    kill_the_reaper = (f"import os, signal, subprocess\nfrom pathlib import Path\n"
+                       f"subprocess.Popen(['sleep', '{mark}'], start_new_session=True)\n"
+                       "pytest_pid = os.getppid()\n"
+                       "reaper_pid = int(Path(f'/proc/{pytest_pid}/stat').read_text().rsplit(')', 1)[1].split()[1])\n"
+                       "os.kill(reaper_pid, signal.SIGKILL)\n" + WRONG)
+    path = make_submission(tmp_path / "kill", {"task-1": kill_the_reaper})
+    run = subprocess.run([sys.executable, "-m", "course_lib", "grade", "--quiet", "--timeout", str(CELL_TIMEOUT),
+                          str(path)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1 and "ended abnormally" in run.stdout, run.stdout + run.stderr
+    assert survivors(mark) == []
+
+
 @pytest.mark.parametrize(("option", "value"), [("--workers", "0"), ("--timeout", "-1"), ("--timeout", "0"),
                                                ("--workers", "two")])
 def test_grade_refuses_bad_options_naming_them(capsys, option, value):

@@ -225,7 +225,8 @@ def run_nbval(nb, cell_timeout: float, seconds: float) -> dict:
             raise RunError(f"grading stopped after {elapsed:.0f} s, the limit for one submission "
                            f"({seconds:.0f} s); make the answers faster")
         if status not in (0, 1):  # pytest: 0 all passed, 1 some failed; anything else is not a grading
-            what = f"killed by signal {status - 128}" if status > 128 else f"exit status {status}"
+            what = (f"killed by signal {status - 128}" if status > 128 else
+                    f"killed by signal {-status}" if status < 0 else f"exit status {status}")
             raise RunError(f"the grading run ended abnormally ({what}); nothing could be graded")
         return _verified_facts(facts_path, nonce, nb, all_passed=status == 0)
     finally:
@@ -264,7 +265,9 @@ def _verified_facts(path: Path, nonce: str, nb, all_passed: bool) -> dict:
                 raise ValueError("malformed entry")
             facts[number] = {"outcome": cell["outcome"], "ename": str(cell["ename"]), "evalue": str(cell["evalue"]),
                              "timed_out": bool(cell["timed_out"]), "kernel_alive": bool(cell["kernel_alive"]),
-                             "seconds": float(cell["seconds"])}
+                             "seconds": float(cell["seconds"]),
+                             "kernel_died_after": None if cell["kernel_died_after"] is None
+                             else float(cell["kernel_died_after"])}
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise RunError(f"the grading run left no trustworthy report ({type(error).__name__}); "
                        "nothing could be graded") from None
@@ -313,6 +316,8 @@ def feedback_from(facts: dict, hidden=()) -> str:
     """The check's own words (what was tested, expected and got, the hint) from the cell's facts."""
     name, value = facts["ename"], facts["evalue"]
     if not name:
+        if not facts["kernel_alive"]:
+            return "not run: the kernel had stopped before this cell"
         return "the output differs from the expected output" if facts["outcome"] == "failed" else "the cell did not run"
     if name == "AssertionError":
         return clean(value, hidden) or "a check failed"
@@ -322,9 +327,10 @@ def feedback_from(facts: dict, hidden=()) -> str:
 
 
 def _stopped(kind: str, facts: dict, cell_timeout: float) -> str:
-    if not facts["kernel_alive"]:
-        return (f"the {kind} stopped the kernel after {facts['seconds']:.1f} s (os._exit, a crash, or too much "
-                "memory); the other tasks were graded without it")
+    died = facts["kernel_died_after"]
+    if died is not None and died < cell_timeout:  # dead before nbval's timeout: it was not nbval that stopped it
+        return (f"the kernel stopped while running the {kind} (os._exit, a crash, or too much memory); "
+                "the other tasks were graded without it")
     return (f"the {kind} was stopped after {facts['seconds']:.1f} s: the limit is {cell_timeout:g} s per cell. "
             "A correct answer can be too slow: look for needless work, or a loop that never ends")
 
@@ -339,12 +345,13 @@ def grade_notebook(nb, template, cell_timeout: float = 60.0, seconds: float | No
     while True:
         facts = run_nbval(nb, cell_timeout, max(1.0, deadline - time.monotonic()))
         stopped = None
-        for number, cell in enumerate(code_cells):
-            info = role(cell)
-            if info.get("kind") and info["task"] not in stubbed and (
-                    facts[number]["timed_out"] or not facts[number]["kernel_alive"]):
-                stopped = info["task"]
-                stubbed[stopped] = _stopped(info["kind"], facts[number], cell_timeout)
+        for number, cell in enumerate(code_cells):  # the first cell that timed out or where the kernel died
+            died_here = not facts[number]["kernel_alive"] and (number == 0 or facts[number - 1]["kernel_alive"])
+            if facts[number]["timed_out"] or died_here:
+                info = role(cell)
+                if info.get("kind") and info["task"] not in stubbed:
+                    stopped = info["task"]
+                    stubbed[stopped] = _stopped(info["kind"], facts[number], cell_timeout)
                 break
         if stopped is None:
             break

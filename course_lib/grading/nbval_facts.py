@@ -6,7 +6,9 @@ nbval's own objects rather than from any text the student's code printed:
 - ``outcome``: ``passed``, ``failed`` or ``skipped`` (nbval skips, or xfails, the cells after a timeout);
 - ``ename`` and ``evalue`` of the error the cell raised, if any (``evalue`` is the check's message);
 - ``timed_out``: nbval's own flag, set when the cell exceeded ``--nbval-cell-timeout``;
-- ``kernel_alive``: whether the kernel still lived after the cell;
+- ``kernel_alive``: whether the kernel still lived after the cell, and ``kernel_died_after``: when,
+  in seconds into the cell, it was first seen dead (watched every 0.2 s), so that a crash (dead
+  before the timeout) differs from a kernel nbval stopped after a timeout;
 - ``seconds``: the cell's wall time.
 
 Where to write them comes from a one-use settings file named by ``COURSE_GRADING_FACTS``: the
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 
 import pytest
@@ -51,10 +54,22 @@ def pytest_collectstart(collector):
 def pytest_runtest_call(item):
     notebook = item.parent
     was_timed_out = bool(getattr(notebook, "timed_out", False))
-    start = time.monotonic()
+    start, died, done = time.monotonic(), [], threading.Event()
+
+    def watch():  # when did the kernel die: by itself (a crash) or after the timeout (stopped by nbval)?
+        while not done.wait(0.2):
+            if not _kernel_alive(item):
+                died.append(time.monotonic() - start)
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
     yield
+    done.set()
+    watcher.join()
     item.course_facts = {"seconds": round(time.monotonic() - start, 3),
-                         "timed_out": not was_timed_out and bool(getattr(notebook, "timed_out", False))}
+                         "timed_out": not was_timed_out and bool(getattr(notebook, "timed_out", False)),
+                         "kernel_died_after": round(died[0], 3) if died else None}
 
 
 def _kernel_alive(item) -> bool:
@@ -74,7 +89,7 @@ def pytest_runtest_makereport(item, call):
     if call.when == "teardown" or any(cell["cell"] == item.cell_num for cell in _cells):
         return
     errors = [out for out in getattr(item, "test_outputs", None) or [] if out.get("output_type") == "error"]
-    facts = getattr(item, "course_facts", {"seconds": 0.0, "timed_out": False})
+    facts = getattr(item, "course_facts", {"seconds": 0.0, "timed_out": False, "kernel_died_after": None})
     _cells.append({
         "cell": item.cell_num,
         "outcome": "passed" if report.passed else ("skipped" if report.skipped else "failed"),
@@ -83,6 +98,7 @@ def pytest_runtest_makereport(item, call):
         "timed_out": facts["timed_out"],
         "kernel_alive": _kernel_alive(item),
         "seconds": facts["seconds"],
+        "kernel_died_after": facts["kernel_died_after"],
     })
 
 
