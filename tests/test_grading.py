@@ -201,6 +201,7 @@ def test_reports_as_json_and_markdown(graded):
     reports = [graded["solution"][2], graded["uphill"][2]]
     data = json.loads(grade.as_json(reports))
     assert [r["score"] for r in data] == [3, 2] and data[0]["passed"] and not data[1]["passed"]
+    assert {r["mode"] for r in data} == {"feedback"}  # nbval in the grader's own process tree: feedback
     markdown = grade.as_markdown(reports)
     assert "| uphill" not in markdown and "task-1 | ❌ failed | 0/1 |" in markdown
 

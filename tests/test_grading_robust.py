@@ -28,7 +28,7 @@ SOLUTION = ROOT / "solutions" / NAME
 needs_solutions = pytest.mark.skipif(not SOLUTION.exists(), reason="solutions/ is not in the student bundle")
 CELL_TIMEOUT = 8  # seconds; every check cell of the solutions runs in well under 2 s
 WRONG = "def gd_step(theta, grad, lr):\n    return theta"
-MARK = "31.4159"  # a sleep duration that names the processes a scenario leaves behind
+MARK = "314.159"  # a sleep duration that names the processes a scenario leaves behind
 
 
 def answers_from_solution() -> dict:
@@ -112,7 +112,6 @@ SCENARIOS = {
     "truncated_junit": ({"task-3": "from pathlib import Path\nimport os, signal\n"
                                    "Path('junit.xml').write_text('<testsuite><testc')\n"
                                    "os.kill(os.getppid(), signal.SIGTERM)"}, None, NAME),
-    "escaping_children": ({"task-1": ESCAPE}, None, NAME),
     "echo_environment": ({"task-2": "import os\ndef divergence_threshold(A):\n"
                                     "    raise ValueError(os.getcwd() + ' ' + ' '.join(os.environ.values()))"},
                          None, NAME),
@@ -187,8 +186,14 @@ def test_a_forged_or_broken_report_earns_nothing_and_stays_that_submissions_erro
     assert graded["solution"].passed
 
 
-def test_no_process_of_a_submission_survives_grading(graded):
-    assert by_task(graded["escaping_children"])["task-2"].status == "passed"
+def test_no_process_of_a_submission_survives_grading_nor_holds_it_up(tmp_path):
+    """Children in a new session and a double-forked daemon, all holding the kernel's output:
+    grading neither waits for them (output goes to a file) nor leaves them running."""
+    path = make_submission(tmp_path / "escape", {"task-1": ESCAPE})
+    start = time.monotonic()
+    report = grade.grade(path, cell_timeout=CELL_TIMEOUT)
+    assert time.monotonic() - start < 120  # the children sleep for 314 s
+    assert by_task(report)["task-1"].status == "failed" and by_task(report)["task-2"].status == "passed"
     assert survivors() == []
 
 
@@ -230,6 +235,10 @@ def test_a_fifo_is_refused_without_hanging(tmp_path):
     worker.join(timeout=30)
     assert result, "grading a FIFO hangs"
     assert "not a regular file" in result[0].error
+
+
+def test_a_device_is_refused():
+    assert "not a regular file" in grade.grade(os.devnull).error
 
 
 def test_a_folder_gets_a_clear_message(tmp_path):

@@ -55,6 +55,7 @@ MAX_NOTEBOOK_BYTES = 20_000_000  # a notebook with many figures stays far below
 MAX_ANSWER_CHARS = 50_000  # an answer cell is a function or two
 MAX_FEEDBACK_CHARS, MAX_FEEDBACK_LINES = 600, 8
 MAX_FACTS_BYTES = 2_000_000
+LIBRARY = Path(__file__).resolve().parents[2]  # the folder that holds course_lib (the supervisor, plugin, checks)
 COPY = re.compile(r"^(?P<stem>.+?)(?:-Copy\d+)+$")  # JupyterLab's "Duplicate": NAME-Copy1.ipynb
 
 
@@ -216,7 +217,9 @@ def run_nbval(nb, cell_timeout: float, seconds: float) -> dict:
                    "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "course_lib.grading.nbval_facts",
                    "-o", "addopts=", "--nbval", "--nbval-current-env", f"--nbval-cell-timeout={cell_timeout:g}",
                    str(notebook)]
-        env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "COURSE_GRADING_FACTS": str(settings)}
+        importable = os.pathsep.join(filter(None, [str(LIBRARY), os.environ.get("PYTHONPATH")]))  # from any folder
+        env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "COURSE_GRADING_FACTS": str(settings),
+               "PYTHONPATH": importable}
         start = time.monotonic()
         with open(private / "run.log", "wb") as log:
             status = _supervised(command, work, env, log, seconds)
@@ -454,8 +457,9 @@ def as_markdown(reports) -> str:
 
 
 def as_json(reports) -> str:
-    return json.dumps([{**asdict(r), "score": r.score, "max_score": r.max_score, "passed": r.passed}
-                       for r in reports], indent=2)
+    """Per submission: its tasks (``points``, ``earned``, ``status``, ``feedback``), totals, and the mode."""
+    return json.dumps([{**asdict(r), "score": r.score, "max_score": r.max_score, "passed": r.passed,
+                        "mode": "feedback"} for r in reports], indent=2)
 
 
 def write_atomically(path, text: str) -> None:
