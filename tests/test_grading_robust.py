@@ -305,6 +305,13 @@ def test_no_process_survives_even_when_the_supervisor_is_killed(tmp_path):
     assert survivors(mark) == []
 
 
+def test_the_reaper_caps_the_size_of_what_the_run_writes(tmp_path):
+    write = f"open({str(tmp_path / 'out')!r}, 'wb').write(b'x' * 2_000_000)"
+    run = [sys.executable, "-m", "course_lib.grading.reaper", "20", "1000000", "--", sys.executable, "-c", write]
+    assert subprocess.run(run, timeout=60, capture_output=True).returncode != 0
+    assert (tmp_path / "out").stat().st_size <= 1_000_000
+
+
 @pytest.mark.parametrize(("option", "value"), [("--workers", "0"), ("--timeout", "-1"), ("--timeout", "0"),
                                                ("--workers", "two")])
 def test_grade_refuses_bad_options_naming_them(capsys, option, value):

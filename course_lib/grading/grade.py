@@ -332,7 +332,7 @@ def feedback_from(facts: dict, hidden=()) -> str:
 def _stopped(kind: str, facts: dict, cell_timeout: float) -> str:
     died = facts["kernel_died_after"]
     if died is not None and died < cell_timeout:  # dead before nbval's timeout: it was not nbval that stopped it
-        return (f"the kernel stopped while running the {kind} (os._exit, a crash, or too much memory); "
+        return (f"the kernel stopped while running the {kind} (os._exit, a crash, too much memory or output); "
                 "the other tasks were graded without it")
     return (f"the {kind} was stopped after {facts['seconds']:.1f} s: the limit is {cell_timeout:g} s per cell. "
             "A correct answer can be too slow: look for needless work, or a loop that never ends")

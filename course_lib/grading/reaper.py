@@ -1,11 +1,13 @@
-"""Run one command so that nothing it starts outlives it: ``python -m course_lib.grading.reaper SECONDS -- CMD...``.
+"""Run one command so that nothing it starts outlives it: ``python -m course_lib.grading.reaper SECONDS -- CMD``.
 
 The grader runs each submission's nbval run through this small process:
 
 1. it makes itself a *child subreaper* (Linux ``prctl(PR_SET_CHILD_SUBREAPER)``): every process
    of the run that loses its parent (a double fork, a child in a new session, the kernel after
    pytest was killed) is re-parented to it instead of to ``init``, so none can hide;
-2. it starts the command in a new session and waits at most ``SECONDS``;
+2. it starts the command in a new session, with no file allowed beyond ``MAX_FILE_BYTES``
+   (default :data:`MAX_FILE_BYTES`; a process writing more gets ``SIGXFSZ``), and waits at
+   most ``SECONDS``;
 3. it then freezes (``SIGSTOP``) every process still below it, until no new one appears (a
    frozen process cannot fork), kills them all (``SIGKILL``) and reaps them.
 
@@ -24,6 +26,7 @@ import sys
 import time
 
 DEADLINE = 124  # the exit status when the command ran out of time (pytest itself uses 0-5)
+MAX_FILE_BYTES = 100_000_000  # no file the run writes (its output log included) grows beyond this
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -103,9 +106,22 @@ def kill_everything_below(me: int, rounds: int = 200) -> None:
         _reap()
 
 
-def run(seconds: float, command: list) -> int:
-    """Run ``command`` for at most ``seconds``; kill everything it left; return its structured status."""
+def limit_file_size(max_bytes: int) -> None:
+    """Cap the size of every file this process and its children write (``RLIMIT_FSIZE``)."""
+    try:
+        import resource
+    except ImportError:  # not on this system
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    cap = max_bytes if hard == resource.RLIM_INFINITY else min(max_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (cap, hard))
+
+
+def run(seconds: float, command: list, max_file_bytes: int = MAX_FILE_BYTES) -> int:
+    """Run ``command`` for at most ``seconds``, writing no file beyond ``max_file_bytes``; kill
+    everything it left; return its structured status."""
     subreaper = become_subreaper()
+    limit_file_size(max_file_bytes)
     child = subprocess.Popen(command, start_new_session=True)
     try:
         status = child.wait(timeout=seconds)
@@ -125,10 +141,13 @@ def run(seconds: float, command: list) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) < 3 or argv[1] != "--":
-        print("usage: python -m course_lib.grading.reaper SECONDS -- COMMAND [ARGS...]", file=sys.stderr)
+    separator = argv.index("--") if "--" in argv else -1
+    if separator not in (1, 2) or len(argv) <= separator + 1:
+        print("usage: python -m course_lib.grading.reaper SECONDS [MAX_FILE_BYTES] -- COMMAND [ARGS...]",
+              file=sys.stderr)
         return 2
-    return run(float(argv[0]), argv[2:])
+    max_bytes = int(argv[1]) if separator == 2 else MAX_FILE_BYTES
+    return run(float(argv[0]), argv[separator + 1:], max_bytes)
 
 
 if __name__ == "__main__":
