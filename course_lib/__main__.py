@@ -125,7 +125,9 @@ def _release(args) -> int:
 
 
 def _grade(args) -> int:
-    from .grading import grade
+    import os
+
+    from .grading import grade, reaper
 
     if args.marks:  # decide outside a sandbox (course_lib.grading.marks); refuses without bubblewrap
         from .grading import marks
@@ -133,17 +135,36 @@ def _grade(args) -> int:
         reports = marks.grade_many(args.submissions, Path(args.templates), workers=args.workers,
                                    deadline=args.timeout, progress=not args.quiet)
     else:
-        reports = grade.grade_many(args.submissions, Path(args.templates), workers=args.workers,
-                                   cell_timeout=args.timeout, progress=not args.quiet)
+        adopts_orphans = reaper.become_subreaper()  # a process that escaped a grading run comes back to us
+        try:
+            reports = grade.grade_many(args.submissions, Path(args.templates), workers=args.workers,
+                                       cell_timeout=args.timeout, progress=not args.quiet)
+        finally:
+            if adopts_orphans:
+                reaper.kill_everything_below(os.getpid())
     mode = "marks (sandboxed, decided outside)" if args.marks else "feedback (nbval; not proof)"
     print(f"mode: {mode}")
     for report in reports:
         print(grade.as_text(report))
     if args.json:
-        Path(args.json).write_text(grade.as_json(reports))
+        grade.write_atomically(args.json, grade.as_json(reports))
     if args.markdown:
-        Path(args.markdown).write_text(f"mode: {mode}\n\n" + grade.as_markdown(reports))
+        grade.write_atomically(args.markdown, f"mode: {mode}\n\n" + grade.as_markdown(reports))
     return 0 if all(r.passed for r in reports) else 1
+
+
+def _positive(kind):
+    """An argparse type: a number above zero, or an error that names the option's rule."""
+    def convert(text):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive {kind.__name__}, got {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, got {text}")
+        return value
+    convert.__name__ = kind.__name__
+    return convert
 
 
 def _add_animate(commands, names) -> None:
@@ -193,8 +214,9 @@ def build_parser(names=None) -> argparse.ArgumentParser:
                               help="notebooks to grade, e.g. work/01_gradient_descent.ipynb")
     grade_parser.add_argument("--templates", default=str(EXERCISES),
                               help="folder of the trusted exercise templates (default: the course's exercises/)")
-    grade_parser.add_argument("--workers", type=int, default=2, help="notebooks graded at the same time" + DEFAULT)
-    grade_parser.add_argument("--timeout", type=float, default=60.0,
+    grade_parser.add_argument("--workers", type=_positive(int), default=2,
+                              help="submissions graded at the same time" + DEFAULT)
+    grade_parser.add_argument("--timeout", type=_positive(float), default=60.0,
                               help="seconds per cell (feedback), per sandbox run (--marks)" + DEFAULT)
     grade_parser.add_argument("--marks", action="store_true",
                               help="marks that count: run the answers in a bubblewrap sandbox, compare outside")

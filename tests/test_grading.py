@@ -3,8 +3,12 @@ passes, crashes and timeouts fail only their task, and the student's file is nev
 
 from __future__ import annotations
 
+import ast
+import builtins
 import hashlib
+import importlib.util
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -18,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NAME = "01_gradient_descent.ipynb"
 SOLUTION = ROOT / "solutions" / NAME
 needs_solutions = pytest.mark.skipif(not SOLUTION.exists(), reason="solutions/ is not in the student bundle")
+
+
+BEGIN_HINT = re.compile(r"### BEGIN SOLUTION(.*)")
 
 
 def answers_from_solution(name: str = NAME) -> dict:
@@ -40,90 +47,20 @@ def make_submission(tmp_path: Path, label: str, replace: dict = None, edit=None,
     return folder / name
 
 
-ADAM = "07_adam_and_family.ipynb"
-ADAM_STEP = """import numpy as np
-def adam_step(theta, grad, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
-    beta1, beta2 = betas
-    m = beta1 * m + (1 - beta1) * grad
-    v = beta2 * v + (1 - beta2) * grad * grad
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v"""
+def load_wrong_answers():
+    """solutions/wrong_answers.py (instructor-only: near-answers, and one answer), or None in the bundle."""
+    path = ROOT / "solutions" / "wrong_answers.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("wrong_answers", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+WRONG = load_wrong_answers()
 # (exercise, label, task that fails, answers to replace, words the feedback must contain)
-WRONG_ANSWERS = [
-    (ADAM, "adam_no_m_correction", "task-2", {"task-1": ADAM_STEP.replace("m_hat = m / (1 - beta1**t)", "m_hat = m")},
-     "10x too small"),
-    (ADAM, "adam_no_corrections", "task-2", {"task-1": ADAM_STEP.replace("m_hat = m / (1 - beta1**t)", "m_hat = m")
-                                             .replace("v_hat = v / (1 - beta2**t)", "v_hat = v")}, "both bias corrections"),
-    (ADAM, "adam_off_by_one", "task-2", {"task-1": ADAM_STEP.replace("beta1**t", "beta1**(t + 1)").replace("beta2**t", "beta2**(t + 1)")},
-     "off by one"),
-    (ADAM, "adam_eps_inside", "task-1", {"task-1": ADAM_STEP.replace("np.sqrt(v_hat) + eps", "np.sqrt(v_hat + eps)")},
-     "sqrt(v_hat) + eps"),
-    (ADAM, "adamw_as_l2", "task-3", {"task-3": "def adamw_step(theta, grad, m, v, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):\n"
-                                               "    return adam_step(theta, grad + weight_decay * theta, m, v, t, lr=lr, betas=betas, eps=eps)"},
-     "must not enter m"),
-    ("04_momentum_and_nesterov.ipynb", "momentum_damped_first_buffer", "task-1",
-     {"task-1": "import numpy as np\ndef momentum_step(theta, grad, buf, lr, mu, nesterov=False):\n"
-                "    buf = (1 - mu) * np.asarray(grad, dtype=float) if buf is None else mu * buf + grad\n"
-                "    return theta - lr * (grad + mu * buf if nesterov else buf), buf"},
-     "not (1 - mu) * grad"),
-    ("04_momentum_and_nesterov.ipynb", "ema_lr_multiplied", "task-2",
-     {"task-2": "def ema_learning_rate(lr, beta):\n    return lr * (1 - beta)"}, "divide, do not multiply"),
-    ("05_adagrad.ipynb", "adagrad_eps_inside", "task-1",
-     {"task-1": "import numpy as np\ndef adagrad_step(theta, grad, state_sum, lr=0.01, eps=1e-10):\n"
-                "    state_sum = state_sum + grad * grad\n    return theta - lr * grad / np.sqrt(state_sum + eps), state_sum"},
-     "eps outside the square root"),
-    ("05_adagrad.ipynb", "adagrad_mean", "task-2",
-     {"task-2": "import numpy as np\ndef effective_learning_rates(grads, lr=0.01, eps=1e-10):\n"
-                "    return lr / (np.sqrt(np.mean(np.asarray(grads) ** 2, axis=0)) + eps)"}, "not the mean"),
-    ("06_rmsprop_and_adadelta.ipynb", "rmsprop_as_adagrad", "task-1",
-     {"task-1": "import numpy as np\ndef rmsprop_step(theta, grad, square_avg, lr=0.01, alpha=0.99, eps=1e-8):\n"
-                "    square_avg = square_avg + grad * grad\n    return theta - lr * grad / (np.sqrt(square_avg) + eps), square_avg"},
-     "AdaGrad's running sum"),
-    ("06_rmsprop_and_adadelta.ipynb", "rmsprop_eps_inside", "task-1",
-     {"task-1": "import numpy as np\ndef rmsprop_step(theta, grad, square_avg, lr=0.01, alpha=0.99, eps=1e-8):\n"
-                "    square_avg = alpha * square_avg + (1 - alpha) * grad * grad\n"
-                "    return theta - lr * grad / np.sqrt(square_avg + eps), square_avg"},
-     "eps after the square root"),
-    ("06_rmsprop_and_adadelta.ipynb", "centered_wrong_sign", "task-2",
-     {"task-2": "import numpy as np\ndef centered_rmsprop_step(theta, grad, square_avg, grad_avg, lr=0.01, alpha=0.99, eps=1e-8):\n"
-                "    square_avg = alpha * square_avg + (1 - alpha) * grad * grad\n    grad_avg = alpha * grad_avg + (1 - alpha) * grad\n"
-                "    return theta - lr * grad / (np.sqrt(square_avg + grad_avg**2) + eps), square_avg, grad_avg"},
-     "standard deviation"),
-    ("02_step_size_and_conditioning.ipynb", "step_two_over_L", "task-1",
-     {"task-1": "import numpy as np\ndef optimal_step(A):\n    return 2 / np.linalg.eigvalsh(A).max()"}, "divergence threshold"),
-    ("02_step_size_and_conditioning.ipynb", "rate_one_minus_inverse_kappa", "task-2",
-     {"task-2": "import numpy as np\ndef best_rate(A):\n    e = np.linalg.eigvalsh(A)\n    return 1 - e.min() / e.max()"}, "1 - 1/kappa"),
-    ("08_learning_rate_schedules.ipynb", "cosine_clamped", "task-1",
-     {"task-1": "import math\ndef cosine_lr(t, lr, T_max, eta_min=0.0):\n    t = min(t, T_max)\n"
-                "    return eta_min + (lr - eta_min) * (1 + math.cos(math.pi * t / T_max)) / 2"}, "do not clamp t"),
-    ("08_learning_rate_schedules.ipynb", "warmup_without_restart", "task-2",
-     {"task-2": "def warmup_cosine_lr(t, lr, warmup, total, start_factor=0.01, eta_min=0.0):\n    if t < warmup:\n"
-                "        return lr * (start_factor + (1 - start_factor) * t / warmup)\n    return cosine_lr(t, lr, total, eta_min)"},
-     "restart the cosine"),
-    ("09_newton_and_quasi_newton.ipynb", "newton_without_damping", "task-1",
-     {"task-1": "import numpy as np\ndef newton_step(theta, grad, hess, damping=0.0):\n    return theta - np.linalg.solve(hess, grad)"},
-     "damping is missing"),
-    ("09_newton_and_quasi_newton.ipynb", "backtracking_one_too_early", "task-2",
-     {"task-2": "def backtracking(f, grad_f, x, d, t0=1.0, c1=1e-4, rho=0.5):\n    fx, slope, t = f(x), grad_f(x) @ d, t0\n"
-                "    while f(x + t * d) > fx + c1 * t * slope:\n        t *= rho\n    return t / rho"}, "one step too early"),
-    ("03_stochastic_and_minibatch.ipynb", "batches_with_replacement", "task-1",
-     {"task-1": "def minibatch_indices(n, batch_size, rng):\n"
-                "    return [rng.integers(0, n, size=min(batch_size, n - s)) for s in range(0, n, batch_size)]"},
-     "each index exactly once"),
-    ("03_stochastic_and_minibatch.ipynb", "sgd_summed_gradient", "task-2",
-     {"task-2": "def sgd_epoch(w, X, y, lr, batches):\n    for b in batches:\n"
-                "        w = w - lr * X[b].T @ (X[b] @ w - y[b])\n    return w"}, "not the sum"),
-    ("11_training_a_network.ipynb", "forward_keeps_column", "task-1",
-     {"task-1": "import numpy as np\ndef forward(params, X):\n"
-                "    return np.tanh(X @ params['W1'] + params['b1']) @ params['W2'] + params['b2']"}, "not (n, 1)"),
-    ("11_training_a_network.ipynb", "backprop_summed", "task-2",
-     {"task-2": "import numpy as np\ndef loss_and_grads(params, X, y):\n    a = np.tanh(X @ params['W1'] + params['b1'])\n"
-                "    z = (a @ params['W2'] + params['b2'])[:, 0]\n    loss = float(np.mean(np.logaddexp(0.0, z) - y * z))\n"
-                "    delta2 = (1 / (1 + np.exp(-z)) - y)[:, None]\n    delta1 = (delta2 @ params['W2'].T) * (1 - a**2)\n"
-                "    return loss, {'W2': a.T @ delta2, 'b2': delta2.sum(axis=0), 'W1': X.T @ delta1, 'b1': delta1.sum(axis=0)}"},
-     "average over the samples"),
-]
+WRONG_ANSWERS = WRONG.WRONG_ANSWERS if WRONG else []
 
 
 def by_task(report) -> dict:
@@ -152,14 +89,7 @@ def graded(tmp_path_factory):
     scenarios = {
         "solution": make_submission(tmp, "solution"),
         "stub": make_submission(tmp, "stub", {t: stub_source(s) for t, s in answers.items()}),
-        "uphill": make_submission(tmp, "uphill", {"task-1": "def gd_step(theta, grad, lr):\n    return theta + lr * grad"}),
-        "no_lr": make_submission(tmp, "no_lr", {"task-1": "def gd_step(theta, grad, lr):\n    return theta - grad"}),
-        "one_over_L": make_submission(tmp, "one_over_L", {"task-2": "import numpy as np\ndef divergence_threshold(A):\n    return 1 / np.linalg.eigvalsh(A).max()"}),
-        "smallest": make_submission(tmp, "smallest", {"task-2": "import numpy as np\ndef divergence_threshold(A):\n    return 2 / np.linalg.eigvalsh(A).min()"}),
-        "no_theta0": make_submission(tmp, "no_theta0", {"task-3": (
-            "import numpy as np\ndef run_gd(grad_fn, theta0, lr, steps):\n    theta, thetas = np.asarray(theta0, dtype=float), []\n"
-            "    for _ in range(steps):\n        theta = theta - lr * grad_fn(theta)\n        thetas.append(theta)\n"
-            "    return np.array(thetas)")}),
+        **{label: make_submission(tmp, label, replace) for label, replace in WRONG.EXERCISE_01.items()},
         "edited_check": make_submission(tmp, "edited_check", {"task-1": "def gd_step(theta, grad, lr):\n    return theta"}, check_cell_edit),
         "forged_outputs": make_submission(tmp, "forged_outputs", {"task-1": "def gd_step(theta, grad, lr):\n    return theta"}, forged_outputs),
         "deleted_checks": make_submission(tmp, "deleted_checks", {"task-1": "def gd_step(theta, grad, lr):\n    return theta"}, delete_checks),
@@ -245,10 +175,14 @@ def test_flagged_answers_say_why(graded):
     assert "reference code" in by_task(graded["reference_import"][2])["task-1"].feedback
 
 
-@pytest.mark.parametrize(("label", "task"), [("infinite_loop", "task-1"), ("sys_exit", "task-2"), ("kernel_crash", "task-2")])
-def test_a_crash_or_timeout_fails_only_its_task(graded, label, task):
+@pytest.mark.parametrize(("label", "task", "feedback"), [
+    ("infinite_loop", "task-1", "the check was stopped after"),  # gd_step loops: the check calls it
+    ("sys_exit", "task-2", "SystemExit: 3"),  # IPython catches it: an ordinary error
+    ("kernel_crash", "task-2", "the kernel stopped while running the answer (os._exit"),
+])
+def test_a_crash_or_timeout_fails_only_its_task(graded, label, task, feedback):
     tasks = by_task(graded[label][2])
-    assert tasks[task].status == "failed"
+    assert tasks[task].status == "failed" and tasks[task].feedback.startswith(feedback), tasks[task].feedback
     assert all(t.status == "passed" for name, t in tasks.items() if name != task)
 
 
@@ -267,19 +201,105 @@ def test_reports_as_json_and_markdown(graded):
     reports = [graded["solution"][2], graded["uphill"][2]]
     data = json.loads(grade.as_json(reports))
     assert [r["score"] for r in data] == [3, 2] and data[0]["passed"] and not data[1]["passed"]
+    assert {r["mode"] for r in data} == {"feedback"}  # nbval in the grader's own process tree: feedback
     markdown = grade.as_markdown(reports)
     assert "| uphill" not in markdown and "task-1 | ❌ failed | 0/1 |" in markdown
 
 
-def test_student_bundle_has_everything_but_the_solutions(tmp_path):
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
     from course_lib.grading.release import student_bundle
 
-    bundle = student_bundle(tmp_path / "bundle")
-    assert not (bundle / "solutions").exists() and not (bundle / ".git").exists()
+    return student_bundle(tmp_path_factory.mktemp("bundle") / "course")
+
+
+def test_student_bundle_has_what_students_need(bundle):
+    from course_lib.grading.release import student_bundle
+
     assert (bundle / "exercises" / NAME).exists() and (bundle / "notebooks").is_dir()
     assert (bundle / "requirements.txt").exists() and (bundle / "course_lib" / "grading" / "grade.py").exists()
     with pytest.raises(ValueError, match="not empty"):
         student_bundle(bundle)
+
+
+def test_student_bundle_has_no_instructor_material(bundle):
+    for path in ["solutions", ".git", "tools", ".ci", "docs/instructor-guide.md", "docs/student-README.md"]:
+        assert not (bundle / path).exists(), path
+    readme = (bundle / "README.md").read_text()
+    assert readme == (ROOT / "docs" / "student-README.md").read_text()
+    for instructor_words in ["solutions/", "release", "instructor", "## For instructors", "tools/", ".ci"]:
+        assert instructor_words not in readme, instructor_words
+    assert "exercises/" in readme and "python -m course_lib grade work/" in readme
+
+
+def solution_regions():
+    """``(notebook, task, the code between BEGIN and END SOLUTION)`` of every answer cell."""
+    for path in sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if is_answer(cell):
+                region = re.search(r"### BEGIN SOLUTION[^\n]*\n(.*?)\n[ \t]*### END SOLUTION", cell.source, re.DOTALL)
+                yield path.name, role(cell)["task"], region[1]
+
+
+def test_student_bundle_contains_no_solution_code(bundle):
+    texts = {}
+    for path in bundle.rglob("*"):
+        if path.is_file() and path.suffix in (".py", ".ipynb", ".md", ".txt", ".yml", ".cfg", ".toml", ".json"):
+            text = path.read_text(errors="replace")
+            texts[path] = text + "\n" + text.replace("\\n", "\n").replace('\\"', '"')  # as in .ipynb JSON strings
+    regions = list(solution_regions())
+    assert len(regions) == 30
+    for name, task, region in regions:
+        lines = [line.strip() for line in region.splitlines() if len(line.strip()) >= 25]
+        for path, text in texts.items():
+            assert region not in text, (name, task, path)
+            if path.parts[-2] == "tests":  # tests are code a student reads: not one line of an answer
+                assert not [line for line in lines if line in text], (name, task, path)
+
+
+def free_names(source: str) -> set:
+    """Names a cell reads but neither imports nor assigns (nor binds as an argument)."""
+    tree = ast.parse(source)
+    read, bound = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            (read if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return read - bound - set(dir(builtins))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name[:2])
+def test_check_cells_import_what_they_use_and_compare_plain_arrays(path):
+    cells = nbformat.read(path, as_version=4).cells
+    answers = {node.name for cell in cells if is_answer(cell)
+               for node in ast.walk(ast.parse(cell.source)) if isinstance(node, ast.FunctionDef)}
+    for cell in cells:
+        if role(cell).get("kind") == "check":
+            assert free_names(cell.source) <= answers, (cell.get("id"), free_names(cell.source) - answers)
+            assert "plain(" in cell.source, cell.get("id")
+
+
+FORMULA = re.compile(r"\*\*|\s[+\-]\s|[\w)\]]\s*[*/@]\s*[\w(\[]|==|<=|>=|\bdivided by\b")
+
+
+@pytest.mark.parametrize(("name", "task", "hint"), [
+    (path.name, role(cell)["task"], BEGIN_HINT.search(cell.source)[1].strip())
+    for path in sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    for cell in nbformat.read(path, as_version=4).cells if is_answer(cell)])
+def test_stub_hints_point_the_way_without_dictating_a_formula(name, task, hint):
+    assert hint and not FORMULA.search(hint), hint
+
+
+def test_exercise_01_task_3_hint_agrees_with_its_text():
+    nb = nbformat.read(ROOT / "exercises" / NAME, as_version=4)
+    text = next(c.source for c in nb.cells if c.get("id") == "task-3-text")
+    stub = next(c.source for c in nb.cells if c.get("id") == "task-3-answer")
+    assert "write the update here" in text and "gd_step" not in stub  # the task forbids calling gd_step
 
 
 def test_hidden_checks_in_an_instructor_template(tmp_path):
@@ -296,9 +316,7 @@ def test_hidden_checks_in_an_instructor_template(tmp_path):
     position = [i for i, c in enumerate(nb.cells) if c.get("id") == "task-1-check"][0] + 1
     nb.cells.insert(position, hidden)
     nbformat.write(nb, templates / NAME)
-    # passes every visible check, but special-cases what it has seen
-    sneaky = ("import numpy as np\ndef gd_step(theta, grad, lr):\n"
-              "    return theta if np.shape(theta) == (5,) else theta - lr * grad")
+    sneaky = WRONG.SNEAKY_GD_STEP  # passes every visible check, but special-cases what it has seen
     honest, cheat = grade.grade_many([make_submission(tmp_path, "honest"), make_submission(tmp_path, "cheat", {"task-1": sneaky})],
                                      templates, workers=2, cell_timeout=10, progress=False)
     assert honest.passed and honest.max_score == 4

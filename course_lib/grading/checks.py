@@ -10,7 +10,9 @@ import numpy as np
 
 
 def _show(value) -> str:
-    return np.array2string(np.asarray(value, dtype=float), precision=6, suppress_small=True, separator=", ")
+    """On one line; an array of more than 8 numbers shows its first and last 3 (per axis)."""
+    return np.array2string(np.asarray(value, dtype=float), precision=6, suppress_small=True, separator=", ",
+                           threshold=8, edgeitems=3, max_line_width=10**6).replace("\n", "")
 
 
 def check_close(what: str, got, expected, hint: str = "", diagnoses=(), rtol: float = 1e-9, atol: float = 1e-12):
@@ -36,10 +38,26 @@ def check_close(what: str, got, expected, hint: str = "", diagnoses=(), rtol: fl
         except Exception:  # a diagnosis must never hide the failure itself
             continue
     if same_shape:
-        detail = f"\n  expected {_show(expected)}\n  got      {_show(got_array)}"
+        detail = f"\nexpected {_show(expected)}\ngot {_show(got_array)}"
+        if expected.size > 8:  # the summary may hide where they differ
+            first = np.unravel_index(np.argmax(~np.isclose(got_array, expected, rtol=rtol, atol=atol)), expected.shape)
+            index = first[0] if len(first) == 1 else tuple(int(i) for i in first)
+            detail += f"\nfirst difference at index {index}: expected {expected[first]:.6g}, got {got_array[first]:.6g}"
     else:
-        detail = f"\n  expected shape {expected.shape}\n  got shape      {got_array.shape}"
-    raise AssertionError(what + detail + (f"\n  hint: {message}" if message else ""))
+        detail = f"\nexpected shape {expected.shape}\ngot shape {got_array.shape}"
+    raise AssertionError(what + detail + (f"\nhint: {message}" if message else ""))
+
+
+def plain(value, what: str = "your answer") -> np.ndarray:
+    """``value`` copied into a new plain ``float64`` array (no subclass, nothing of the object kept).
+
+    Check cells call it on an answer *before* they compute the expected value, so an answer
+    object cannot look the expected value up while it is being converted.
+    """
+    try:
+        return np.array(value, dtype=np.float64, copy=True, subok=False)
+    except (TypeError, ValueError, OverflowError):
+        raise AssertionError(f"{what}: expected an array of numbers, got {type(value).__name__}") from None
 
 
 def ratio_is(factor: float, tolerance: float = 1e-3):

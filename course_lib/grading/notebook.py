@@ -61,11 +61,23 @@ def stub_source(source: str) -> str:
     return "\n".join(out)
 
 
-def read(path) -> nbformat.NotebookNode:
-    """Read and validate a notebook (nbformat 4); raises ValueError with a clear message."""
+def parse(data, name="notebook") -> nbformat.NotebookNode:
+    """Parse and validate notebook text or bytes (nbformat 4); raises ValueError with a clear message."""
     try:
-        nb = nbformat.read(str(path), as_version=4)
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)
-    except Exception as error:  # bad JSON, wrong version, schema errors
-        raise ValueError(f"{path}: not a valid Jupyter notebook ({type(error).__name__}: {error})") from None
+    except Exception as error:  # bad JSON or encoding, too deep, wrong version, schema errors
+        detail = str(error).splitlines()[0][:200] if str(error) else ""
+        raise ValueError(f"{name}: not a valid Jupyter notebook ({type(error).__name__}: {detail})") from None
     return nb
+
+
+def read(path) -> nbformat.NotebookNode:
+    """Read and validate a notebook file (nbformat 4); raises ValueError with a clear message."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError as error:
+        raise ValueError(f"{path}: cannot be read ({error.strerror})") from None
+    return parse(data, path)

@@ -53,13 +53,24 @@ def release(solutions: Path = SOLUTIONS, exercises: Path = EXERCISES, check: boo
     return differing
 
 
+STUDENT_README = "docs/student-README.md"  # becomes the bundle's README.md
+INSTRUCTOR_ONLY = ("solutions", "tools", ".ci", "instructor-guide.md", "student-README.md")
+
+
 def student_bundle(destination: Path, root: Path = ROOT) -> Path:
-    """Copy what students need (everything but ``solutions/`` and git data) to ``destination``."""
+    """Copy what students need to ``destination``: no solutions, no instructor material.
+
+    Left out: ``solutions/`` (answers, and the typical wrong answers the tests use), ``tools/``,
+    ``.ci/``, the instructor guide, git data and caches. The README is the student one
+    (``docs/student-README.md``): the course README's sections on solutions and release are for
+    instructors.
+    """
     destination = Path(destination)
     if destination.exists() and any(destination.iterdir()):
         raise ValueError(f"{destination} exists and is not empty; choose a new folder")
-    ignore = shutil.ignore_patterns(".git", "solutions", "__pycache__", "*.egg-info", ".ci-venv", ".venv",
+    ignore = shutil.ignore_patterns(".git", *INSTRUCTOR_ONLY, "__pycache__", "*.egg-info", ".ci-venv", ".venv",
                                     ".pytest_cache", ".hypothesis", ".ruff_cache", ".ipynb_checkpoints",
                                     "e2e-artifacts")
     shutil.copytree(root, destination, ignore=ignore, dirs_exist_ok=True)
+    shutil.copyfile(root / STUDENT_README, destination / "README.md")
     return destination

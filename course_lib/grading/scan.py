@@ -23,12 +23,33 @@ def neutralise_markers(source: str) -> str:
     return NBVAL_MARKER.sub("(nbval marker removed by the grader)", source)
 
 
+def unparsable(source: str, max_chars: int = 50_000) -> str:
+    """Why an answer cannot run at all (too long, a syntax error), or ``""``. Not tampering."""
+    if len(source) > max_chars:
+        return f"the answer cell is too long ({len(source)} characters; at most {max_chars})"
+    try:
+        ast.parse(source)
+    except SyntaxError as error:
+        return f"syntax error on line {error.lineno}: {error.msg}"
+    except (ValueError, RecursionError, MemoryError, OverflowError) as error:
+        return f"Python cannot read this answer ({type(error).__name__}: nested too deeply, or a null byte?)"
+    return ""
+
+
 def problems(source: str) -> list[str]:
-    """Reasons to refuse an answer cell (empty when it looks fine)."""
+    """Reasons to refuse an answer cell as tampering (empty when it looks fine, or cannot be parsed:
+    see :func:`unparsable`)."""
     try:
         tree = ast.parse(source)
-    except SyntaxError as error:
-        return [f"syntax error on line {error.lineno}: {error.msg}"]
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return []
+    try:
+        return _problems(tree, source)
+    except (RecursionError, MemoryError):
+        return ["nested too deeply for the grader to check"]
+
+
+def _problems(tree, source: str) -> list[str]:
     found, module_aliases = [], set()
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
