@@ -154,12 +154,30 @@ def lr_range_test(net, X, y, seed: int, lr_min: float, lr_max: float, steps: int
 # figures
 
 
+#: One colour per kind of schedule in every figure of the lesson (Okabe-Ito, plus grey for the
+#: constant rate); a label is matched by its first word (``"CosineAnnealingLR(T_max=100)"``).
+SCHEDULE_COLORS = {
+    "constant": "0.5", "StepLR": COLORS[0], "MultiStepLR": COLORS[0], "ExponentialLR": COLORS[1],
+    "CosineAnnealingLR": COLORS[2], "CosineAnnealingWarmRestarts": COLORS[3], "WarmupCosine": COLORS[4],
+    "OneCycleLR": COLORS[5], "InverseTimeLR": COLORS[6], "ReduceLROnPlateau": COLORS[7],
+}
+
+
+def schedule_color(label: str) -> str:
+    """The colour of the schedule a label starts with (see ``SCHEDULE_COLORS``)."""
+    first = label.replace("(", " ").split()[0]
+    if first not in SCHEDULE_COLORS:
+        raise ValueError(f"label must start with one of {sorted(SCHEDULE_COLORS)}, got {label!r}")
+    return SCHEDULE_COLORS[first]
+
+
 def plot_schedule_shapes(schedules: dict, steps: int, size=(900, 420), talk: bool = False):
     r""":math:`\eta_t` of each named schedule, the legend beside the axes."""
     with style(talk):
         fig = new_figure(*size)
         ax = fig.subplots()
-        for color, (name, schedule) in zip(COLORS, schedules.items(), strict=False):
+        for name, schedule in schedules.items():
+            color = schedule_color(name)
             ax.plot(np.arange(steps), schedule.values(steps), color=color, label=name)
         ax.set_xlabel("completed steps $t$")
         ax.set_ylabel(r"$\eta_t$")
@@ -251,7 +269,8 @@ def plot_network_schedules(schedules: dict, curves: dict, steps: int, steps_per_
     with style(talk):
         fig = new_figure(*size)
         ax_lr, ax = fig.subplots(1, 2)
-        for color, name in zip(COLORS, curves, strict=False):
+        for name in curves:
+            color = schedule_color(name)
             schedule = schedules.get(name)
             if schedule is not None:
                 values = np.array(schedule.values(steps))
@@ -270,15 +289,16 @@ def plot_network_schedules(schedules: dict, curves: dict, steps: int, steps_per_
 
 
 def plot_peak_sensitivity(peaks, finals: dict, best: dict, size=(760, 400), talk: bool = False):
-    """Final training loss against the peak rate, one colour per schedule (in the order of
-    :func:`plot_network_schedules`): small dots for the seeds, a line through their mean, a ring
+    """Final training loss against the peak rate, one colour per schedule (``schedule_color``):
+    small dots for the seeds, a line through their mean, a ring
     around the tuned peak. ``finals`` maps a name to an array (peaks x seeds); ``best`` a name to
     its tuned peak."""
     with style(talk):
         fig = new_figure(*size)
         ax = fig.subplots()
         peaks = np.asarray(peaks, dtype=float)
-        for k, (color, (name, values)) in enumerate(zip(COLORS, finals.items(), strict=False)):
+        for k, (name, values) in enumerate(finals.items()):
+            color = schedule_color(name)
             values = np.asarray(values, dtype=float)
             shift = peaks * 1.04 ** (k - (len(finals) - 1) / 2)  # side by side, not on top of each other
             with np.errstate(all="ignore"):
