@@ -109,10 +109,19 @@ def train_network(net, X, y, opt, seed: int, epochs: int, batch_size: int = 32, 
                 loss, grad = net.loss_and_grad(params, X[batch], y[batch])
                 batch_losses.append(loss)
                 params, state = opt.update(params, grad, state)
-            epoch_losses.append(net.loss_and_grad(params, X, y)[0])
+            epoch_losses.append(full_loss(net, params, X, y))
             if plateau is not None:
                 plateau.step(epoch_losses[-1])
     return np.array(batch_losses), np.array(epoch_losses)
+
+
+def full_loss(net, params, X, y, block: int = 32) -> float:
+    """The mean loss over all of ``X``, computed in blocks of ``block`` rows. The result is the
+    full-batch loss; the blocks only keep each matrix product small enough that OpenBLAS runs it
+    on one thread (on a busy machine, its threads cost far more than they save at this size)."""
+    starts = range(0, len(y), block)
+    return sum(net.loss_and_grad(params, X[i : i + block], y[i : i + block])[0] * len(y[i : i + block])
+               for i in starts) / len(y)
 
 
 def lr_range_test(net, X, y, seed: int, lr_min: float, lr_max: float, steps: int, momentum: float = 0.9,
@@ -145,12 +154,30 @@ def lr_range_test(net, X, y, seed: int, lr_min: float, lr_max: float, steps: int
 # figures
 
 
+#: One colour per kind of schedule in every figure of the lesson (Okabe-Ito, plus grey for the
+#: constant rate); a label is matched by its first word (``"CosineAnnealingLR(T_max=100)"``).
+SCHEDULE_COLORS = {
+    "constant": "0.5", "StepLR": COLORS[0], "MultiStepLR": COLORS[0], "ExponentialLR": COLORS[1],
+    "CosineAnnealingLR": COLORS[2], "CosineAnnealingWarmRestarts": COLORS[3], "WarmupCosine": COLORS[4],
+    "OneCycleLR": COLORS[5], "InverseTimeLR": COLORS[6], "ReduceLROnPlateau": COLORS[7],
+}
+
+
+def schedule_color(label: str) -> str:
+    """The colour of the schedule a label starts with (see ``SCHEDULE_COLORS``)."""
+    first = label.replace("(", " ").split()[0]
+    if first not in SCHEDULE_COLORS:
+        raise ValueError(f"label must start with one of {sorted(SCHEDULE_COLORS)}, got {label!r}")
+    return SCHEDULE_COLORS[first]
+
+
 def plot_schedule_shapes(schedules: dict, steps: int, size=(900, 420), talk: bool = False):
     r""":math:`\eta_t` of each named schedule, the legend beside the axes."""
     with style(talk):
         fig = new_figure(*size)
         ax = fig.subplots()
-        for color, (name, schedule) in zip(COLORS, schedules.items(), strict=False):
+        for name, schedule in schedules.items():
+            color = schedule_color(name)
             ax.plot(np.arange(steps), schedule.values(steps), color=color, label=name)
         ax.set_xlabel("completed steps $t$")
         ax.set_ylabel(r"$\eta_t$")
@@ -186,12 +213,14 @@ def plot_robbins_monro(gaps: dict, theory: dict, size=(1000, 420), talk: bool = 
     return fig
 
 
-def plot_warmup(runs: dict, steps_per_epoch: int, size=(900, 380), talk: bool = False):
+def plot_warmup(runs: dict, steps_per_epoch: int, finals: dict | None = None, size=(1000, 380), talk: bool = False):
     """Minibatch loss of each seed (thin) for each named setting (one colour each);
-    ``runs`` maps a name to ``(color, list of per-seed loss arrays)``."""
+    ``runs`` maps a name to ``(color, list of per-seed loss arrays)``. With ``finals`` (a name
+    mapped to ``(color, per-seed final training losses)``), a right panel shows those end points,
+    one dot per seed and a bar at their median."""
     with style(talk):
         fig = new_figure(*size)
-        ax = fig.subplots()
+        ax, ax_final = fig.subplots(1, 2, width_ratios=[2, 1.2]) if finals else (fig.subplots(), None)
         for name, (color, curves) in runs.items():
             for k, curve in enumerate(curves):
                 ax.plot(np.arange(len(curve)) / steps_per_epoch, curve, color=color, linewidth=0.9, alpha=0.8,
@@ -201,6 +230,16 @@ def plot_warmup(runs: dict, steps_per_epoch: int, size=(900, 380), talk: bool = 
         ax.set_xlabel("epoch")
         ax.set_ylabel("minibatch loss")
         ax.legend(fontsize="small")
+        if finals:
+            for x, (color, values) in enumerate(finals.values()):
+                values = np.asarray(values)
+                ax_final.plot(np.full(len(values), x), values, "o", color=color, alpha=0.7, markersize=5)
+                ax_final.plot([x - 0.25, x + 0.25], [np.median(values)] * 2, color=color, linewidth=2.5)
+            ax_final.set_xticks(range(len(finals)), list(finals), fontsize="small")
+            ax_final.set_xlim(-0.6, len(finals) - 0.4)
+            ax_final.set_yscale("log")
+            ax_final.set_ylabel("training loss after the last epoch")
+            ax_final.set_title("end points (dots: seeds, bar: median)", fontsize="small")
     return fig
 
 
@@ -226,22 +265,53 @@ def plot_lr_range(lrs, curves, chosen_lr: float, size=(700, 380), talk: bool = F
 def plot_network_schedules(schedules: dict, curves: dict, steps: int, steps_per_epoch: int, size=(1000, 400),
                            talk: bool = False):
     r"""Left: each tuned schedule's :math:`\eta_t/\eta_{\text{peak}}`. Right: its training loss
-    per epoch, the mean over the seeds, on a log axis."""
+    per epoch, the median over the seeds, on a log axis."""
     with style(talk):
         fig = new_figure(*size)
         ax_lr, ax = fig.subplots(1, 2)
-        for color, name in zip(COLORS, curves, strict=False):
+        for name in curves:
+            color = schedule_color(name)
             schedule = schedules.get(name)
             if schedule is not None:
                 values = np.array(schedule.values(steps))
                 ax_lr.plot(np.arange(steps) / steps_per_epoch, values / values.max(), color=color, label=name)
             runs = np.asarray(curves[name])
-            ax.plot(np.arange(1, runs.shape[1] + 1), runs.mean(axis=0), "o-", color=color, markersize=3, label=name)
+            ax.plot(np.arange(1, runs.shape[1] + 1), np.median(runs, axis=0), "o-", color=color, markersize=3,
+                    label=name)
         ax_lr.set_xlabel("epoch")
         ax_lr.set_ylabel(r"$\eta_t / \eta_{\mathrm{peak}}$")
         ax_lr.legend(fontsize="small")
         ax.set_yscale("log")
         ax.set_xlabel("epoch")
-        ax.set_ylabel(f"training loss (mean of {len(runs)} seeds)")
+        ax.set_ylabel(f"training loss (median of {len(runs)} seeds)")
         ax.legend(fontsize="small")
+    return fig
+
+
+def plot_peak_sensitivity(peaks, finals: dict, best: dict, size=(760, 400), talk: bool = False):
+    """Final training loss against the peak rate, one colour per schedule (``schedule_color``):
+    small dots for the seeds, a line through their mean, a ring
+    around the tuned peak. ``finals`` maps a name to an array (peaks x seeds); ``best`` a name to
+    its tuned peak."""
+    with style(talk):
+        fig = new_figure(*size)
+        ax = fig.subplots()
+        peaks = np.asarray(peaks, dtype=float)
+        for k, (name, values) in enumerate(finals.items()):
+            color = schedule_color(name)
+            values = np.asarray(values, dtype=float)
+            shift = peaks * 1.04 ** (k - (len(finals) - 1) / 2)  # side by side, not on top of each other
+            with np.errstate(all="ignore"):
+                means = np.nanmean(np.where(np.isfinite(values), values, np.nan), axis=1)
+            ax.plot(shift, means, "o-", color=color, markersize=4, label=name)
+            ax.plot(np.repeat(shift, values.shape[1]), values.ravel(), ".", color=color, alpha=0.4, markersize=4)
+            i = int(np.argmin(np.abs(peaks - best[name])))
+            ax.plot(shift[i], means[i], "o", markersize=11, markerfacecolor="none", markeredgecolor=color)
+        ax.axhline(math.log(2), color="0.4", linestyle="--", linewidth=1, label=r"$\ln 2$ (a constant guess)")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xticks(peaks, [f"{p:g}" for p in peaks])
+        ax.set_xlabel(r"peak learning rate $\eta_0$")
+        ax.set_ylabel("training loss after the last epoch")
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
