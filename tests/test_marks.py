@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_grading import WRONG as WRONG_MODULE
 from test_grading import WRONG_ANSWERS, answers_from_solution, make_submission
 
 from course_lib.grading import grade, marks, sandbox, taskspec
@@ -45,10 +46,12 @@ pytestmark = [pytestmark, pytest.mark.skipif(not (ROOT / "solutions" / NAME).exi
 
 
 def gated(condition: str) -> str:
-    """gd_step that is right only when ``condition`` (an attack's success) holds inside the sandbox."""
-    return ("import os, numpy as np\n"
+    """gd_step that is right only when ``condition`` (an attack's success) holds inside the sandbox.
+    The right step is the solution's own, read at run time (the student bundle has no solutions/)."""
+    return (answers_from_solution()["task-1"] + "\n_right_step = gd_step\n\n"
+            "import os, numpy as np\n"
             "def attack_worked():\n    try:\n        return " + condition + "\n    except Exception:\n        return False\n"
-            "def gd_step(theta, grad, lr):\n    return theta - lr * grad if attack_worked() else theta\n")
+            "def gd_step(theta, grad, lr):\n    return _right_step(theta, grad, lr) if attack_worked() else theta\n")
 
 
 def without_ids(nb):
@@ -252,15 +255,11 @@ def test_a_notebook_without_cell_ids_is_matched_by_its_metadata(graded):
     assert graded["reports"]["no_cell_ids"].passed
 
 
-GD_WRONG_ANSWERS = [  # exercise 01's, as in test_grading.py's test_wrong_answers_fail_with_the_intended_hint
-    (NAME, "uphill", "task-1", {"task-1": "def gd_step(theta, grad, lr):\n    return theta + lr * grad"}, "uphill"),
-    (NAME, "no_lr", "task-1", {"task-1": "def gd_step(theta, grad, lr):\n    return theta - grad"}, "learning rate is missing"),
-    (NAME, "one_over_L", "task-2", {"task-2": "import numpy as np\ndef divergence_threshold(A):\n    return 1 / np.linalg.eigvalsh(A).max()"}, "that is 1/L"),
-    (NAME, "smallest", "task-2", {"task-2": "import numpy as np\ndef divergence_threshold(A):\n    return 2 / np.linalg.eigvalsh(A).min()"}, "largest"),
-    (NAME, "no_theta0", "task-3", {"task-3": "import numpy as np\ndef run_gd(grad_fn, theta0, lr, steps):\n    theta, thetas = np.asarray(theta0, dtype=float), []\n"
-                                             "    for _ in range(steps):\n        theta = theta - lr * grad_fn(theta)\n        thetas.append(theta)\n"
-                                             "    return np.array(thetas)"}, "include theta0 as the first row"),
-]
+GD_HINTS = {"uphill": "uphill", "no_lr": "learning rate is missing", "one_over_L": "that is 1/L",
+            "smallest": "largest", "no_theta0": "include theta0 as the first row"}
+# exercise 01's, as in test_grading.py's test_wrong_answers_fail_with_the_intended_hint (sources in solutions/)
+GD_WRONG_ANSWERS = [(NAME, label, next(iter(replace)), replace, GD_HINTS[label])
+                    for label, replace in (WRONG_MODULE.EXERCISE_01.items() if WRONG_MODULE else []) if label in GD_HINTS]
 
 
 def test_the_typical_wrong_answers_get_their_hints(tmp_path):
@@ -308,7 +307,8 @@ def test_hidden_cases_in_an_instructor_spec(tmp_path):
         "def hidden(rng):\n    theta, grad = np.arange(9.0).reshape(3, 3), np.ones((3, 3))\n"
         "    yield Case('gd_step on a hidden case', (theta, grad, 0.5), expected=theta - 0.5)\n\n\n"
         "TASKS = extra_cases(load_spec('01_gradient_descent').TASKS, {'task-1': hidden})\n")
-    sneaky = "import numpy as np\ndef gd_step(theta, grad, lr):\n    return theta if np.shape(theta) == (3, 3) else theta - lr * grad\n"
+    sneaky = (answers_from_solution()["task-1"] + "\n_right_step = gd_step\n\nimport numpy as np\n"
+              "def gd_step(theta, grad, lr):\n    return theta if np.shape(theta) == (3, 3) else _right_step(theta, grad, lr)\n")
     honest, cheat = marks.grade_many([make_submission(tmp_path, "honest"), make_submission(tmp_path, "cheat", {"task-1": sneaky})],
                                      trusted, deadline=DEADLINE, progress=False)
     assert honest.passed

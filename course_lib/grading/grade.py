@@ -459,8 +459,8 @@ def as_markdown(reports) -> str:
 
 def as_json(reports) -> str:
     """Per submission: its tasks (``points``, ``earned``, ``status``, ``feedback``), totals, and the mode."""
-    return json.dumps([{**asdict(r), "score": r.score, "max_score": r.max_score, "passed": r.passed,
-                        "mode": "feedback"} for r in reports], indent=2)
+    return json.dumps([{**asdict(r), "score": r.score, "max_score": r.max_score, "passed": r.passed}
+                       for r in reports], indent=2)
 
 
 def write_atomically(path, text: str) -> None:
