@@ -239,7 +239,7 @@ def test_crashes_and_timeouts_are_told_from_facts(graded, label, task, words):
 
 
 @pytest.mark.parametrize(("label", "words"), [("broken", "not a valid Jupyter notebook"),
-                                              ("deep", "not a valid Jupyter notebook (RecursionError)"),
+                                              ("deep", "not a valid Jupyter notebook (RecursionError: maximum recursion depth"),
                                               ("symlink", "symbolic link"), ("fifo", "not a regular file")])
 def test_bad_submission_files_are_errors_of_their_own(graded, label, words):
     report = graded["reports"][label]

@@ -3,9 +3,9 @@
 The feedback grader (:mod:`.grade`) runs the student's answers and the checks in one kernel, so code in
 an answer can subvert the checks. Here the decision is taken outside:
 
-1. the trusted process reads the submission as data (a regular file only, size-capped, never written)
-   and takes the *sources* of its answer cells, matched to the trusted template by cell id, else by
-   grading metadata, else by position;
+1. the trusted process reads the submission as data, as the feedback grader does (a regular file only,
+   size-capped, never written: :func:`.grade.read_submission`), and takes the *sources* of its answer
+   cells, matched to the trusted template the same way (:func:`.grade.match_answers`);
 2. it draws the inputs of every task from a secret per-run seed (several cases per task), following the
    exercise's task spec (``solutions/NN_topic.py``, next to the notebook it belongs to), and computes the
    expected values with the reference code in ``course_lib``;
@@ -23,56 +23,23 @@ instructor's private copy, e.g. with hidden cases, see :func:`.taskspec.extra_ca
 
 from __future__ import annotations
 
-import errno
-import json
-import os
 import secrets
-import stat
 import sys
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import EXERCISES, SOLUTIONS, sandbox
 from .checks import check_close
-from .grade import Report, TaskResult
-from .notebook import is_answer, read, role, tasks
+from .grade import Report, TaskResult, match_answers, read_submission
+from .notebook import read, role, tasks
 from .sandbox_runner import decode
 from .taskspec import Case, cases_for, load_spec, wire
 
-MAX_NOTEBOOK = 8 * 2**20  # bytes of a submitted notebook
 MAX_SOURCE = 100_000  # characters of one answer cell
 MAX_ERROR = 300  # characters of an error message echoed from the sandbox
 
 
 # ---------------------------------------------------------------- the submission, read as data
-
-def read_cells(path) -> list:
-    """The cells of a submitted notebook, read defensively: a regular file (no symlink, FIFO or device),
-    at most :data:`MAX_NOTEBOOK` bytes, JSON with a list of cells. Raises ValueError with the reason."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise ValueError(f"{path}: a symbolic link; submit the notebook file itself") from None
-        raise ValueError(f"{path}: cannot open ({error.strerror})") from None
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError(f"{path}: not a regular file (a FIFO, device or folder); submit the notebook file itself")
-        data = file.read(MAX_NOTEBOOK + 1)
-    if len(data) > MAX_NOTEBOOK:
-        raise ValueError(f"{path}: larger than {MAX_NOTEBOOK // 2**20} MB; clear the outputs and submit again")
-    try:
-        notebook = json.loads(data)
-    except (ValueError, RecursionError, MemoryError) as error:
-        raise ValueError(f"{path}: not a valid Jupyter notebook ({type(error).__name__})") from None
-    cells = notebook.get("cells") if isinstance(notebook, dict) else None
-    if not isinstance(cells, list):
-        raise ValueError(f"{path}: not a valid Jupyter notebook (no list of cells)")
-    return [cell for cell in cells if isinstance(cell, dict)]
-
 
 def _source(cell) -> tuple[str | None, str]:
     """The cell's source, or None and why not."""
@@ -88,30 +55,12 @@ def _source(cell) -> tuple[str | None, str]:
     return source, ""
 
 
-def answer_sources(template, cells: list) -> list:
-    """``[(task, source or None, why none)]`` for the template's answer cells, in order: the submission's cell
-    with the same id, else its k-th answer cell of that task (grading metadata), else the cell at the same
-    position."""
-    by_id = {cell["id"]: cell for cell in cells if isinstance(cell.get("id"), str)}
-    by_task = defaultdict(list)
-    for cell in cells:
-        grading = cell.get("metadata", {}).get("grading") if isinstance(cell.get("metadata"), dict) else None
-        if isinstance(grading, dict) and grading.get("kind") == "answer" and isinstance(grading.get("task"), str):
-            by_task[grading["task"]].append(cell)
-    same_layout = len(cells) == len(template.cells)
-    found, seen = [], defaultdict(int)
-    for position, cell in enumerate(template.cells):
-        if not is_answer(cell):
-            continue
-        task = role(cell)["task"]
-        k, seen[task] = seen[task], seen[task] + 1
-        match = by_id.get(cell.get("id"))
-        if match is None and k < len(by_task[task]):
-            match = by_task[task][k]
-        if match is None and same_layout:
-            match = cells[position]
-        found.append((task, *_source(match)))
-    return found
+def answer_sources(template, submission) -> list:
+    """``[(task, source or None, why none)]`` for the template's answer cells, in order, matched as the
+    feedback grader matches them (:func:`.grade.match_answers`: by cell id, else grading metadata, else
+    position)."""
+    matched = match_answers(template, submission)
+    return [(role(template.cells[index])["task"], *_source(cell)) for index, cell in matched.items()]
 
 
 # ---------------------------------------------------------------- running the answers
@@ -229,7 +178,7 @@ def grade(path, template_dir=None, deadline: float = 60.0, seed: int | None = No
         if unknown:
             raise ValueError(f"{spec_path} has no spec for {', '.join(unknown)}")
         all_cases = cases_for(spec, Path(path).stem, secrets.randbits(64) if seed is None else seed)
-        sources = answer_sources(template, read_cells(path))
+        sources = answer_sources(template, read_submission(path))
         missing = {task: why for task, source, why in sources if source is None}
         cells = [(task, source) for task, source, _ in sources if source is not None]
         calls, owners = [], []
